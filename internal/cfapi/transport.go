@@ -1,0 +1,141 @@
+package cfapi
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// retryTransport repeats requests that failed in a way that is safe to repeat
+// and logs every attempt through tflog. It never logs headers or bodies: they
+// carry the token and, for uploads, the private key.
+type retryTransport struct {
+	next       http.RoundTripper
+	maxRetries int
+	minBackoff time.Duration
+	maxBackoff time.Duration
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	var body []byte
+	if req.Body != nil {
+		var err error
+		body, err = io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		r := req.Clone(ctx)
+		if body != nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		}
+		start := time.Now()
+		resp, err := t.next.RoundTrip(r)
+		fields := map[string]any{
+			"method":      req.Method,
+			"path":        req.URL.Path,
+			"attempt":     attempt + 1,
+			"duration_ms": time.Since(start).Milliseconds(),
+		}
+		if err != nil {
+			fields["error"] = err.Error()
+			if isDialError(err) {
+				err = &notSentError{err: err}
+			}
+		} else {
+			fields["status"] = resp.StatusCode
+			if cfRay := resp.Header.Get("Cf-Ray"); cfRay != "" {
+				fields["cf_ray"] = cfRay
+			}
+		}
+		wait, retry := t.shouldRetry(req.Method, resp, err, attempt)
+		if !retry || ctx.Err() != nil {
+			tflog.Debug(ctx, "Cloudflare API request", fields)
+			return resp, err
+		}
+		fields["retry_in_ms"] = wait.Milliseconds()
+		tflog.Warn(ctx, "Cloudflare API request failed, retrying", fields)
+		if resp != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+			_ = resp.Body.Close()
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// shouldRetry decides whether an attempt is repeated and after how long.
+// POST is repeated only when the request provably did not take effect: the
+// connection could not be made, or Cloudflare refused it with 429.
+func (t *retryTransport) shouldRetry(method string, resp *http.Response, err error, attempt int) (time.Duration, bool) {
+	if attempt >= t.maxRetries {
+		return 0, false
+	}
+	idempotent := method != http.MethodPost
+	backoff := t.backoff(attempt)
+	switch {
+	case err != nil:
+		if _, notSent := errorsAs[*notSentError](err); notSent {
+			return backoff, true
+		}
+		return backoff, idempotent
+	case resp.StatusCode == http.StatusTooManyRequests:
+		if ra, ok := retryAfter(resp); ok {
+			return min(ra, t.maxBackoff), true
+		}
+		return backoff, true
+	case resp.StatusCode >= 500:
+		if !idempotent {
+			return 0, false
+		}
+		if ra, ok := retryAfter(resp); ok {
+			return min(ra, t.maxBackoff), true
+		}
+		return backoff, true
+	}
+	return 0, false
+}
+
+// backoff is exponential with jitter, capped by maxBackoff.
+func (t *retryTransport) backoff(attempt int) time.Duration {
+	d := t.minBackoff << min(attempt, 16)
+	d += time.Duration(rand.Int64N(int64(t.minBackoff)/2 + 1))
+	return min(d, t.maxBackoff)
+}
+
+// retryAfter reads Retry-After in seconds or as an HTTP date.
+func retryAfter(resp *http.Response) (time.Duration, bool) {
+	v := resp.Header.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(time.Until(at), 0), true
+	}
+	return 0, false
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}

@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
+)
+
+// Acceptance tests run against an in-process emulator unless
+// CLOUDFLARE_API_TOKEN and CFAOP_TEST_ZONE_ID name a real test zone.
+const envTestZoneID = "CFAOP_TEST_ZONE_ID"
+
+// testEnv is where one acceptance test runs: the emulator or a real zone.
+type testEnv struct {
+	emu      *emulator.Server // nil against the real API
+	zoneID   string
+	zoneName string
+	baseURL  string
+	token    string
+	caURL    string
+	client   *cfapi.Client // for checks made outside Terraform
+}
+
+func realAPI() bool {
+	return os.Getenv(cfapi.EnvAPIToken) != "" && os.Getenv(envTestZoneID) != ""
+}
+
+// newTestEnv starts a fresh emulator for the test (so tests may run in
+// parallel) or returns the real zone.
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	env := &testEnv{}
+	if realAPI() {
+		env.zoneID = os.Getenv(envTestZoneID)
+		env.token = os.Getenv(cfapi.EnvAPIToken)
+		env.baseURL = os.Getenv(cfapi.EnvBaseURL)
+	} else {
+		env.zoneName = "example.com"
+		env.token = "acc-test-token"
+		srv, err := emulator.New(emulator.Config{Zones: []string{env.zoneName, "other.example.net"}, Token: env.token})
+		if err != nil {
+			t.Fatalf("start emulator: %v", err)
+		}
+		base, err := srv.Start("127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("start emulator: %v", err)
+		}
+		t.Cleanup(func() { _ = srv.Close() })
+		env.emu = srv
+		env.baseURL = base
+		env.zoneID = srv.ZoneID(env.zoneName)
+		env.caURL = strings.TrimSuffix(strings.TrimRight(base, "/"), "/client/v4") + "/ssl/static/authenticated_origin_pull_ca.pem"
+	}
+	client, err := cfapi.New(cfapi.Config{APIToken: env.token, BaseURL: env.baseURL, MaxRetries: 2, MinBackoff: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("test client: %v", err)
+	}
+	env.client = client
+	return env
+}
+
+// needsEmulator skips a test that inspects or steers the emulator when it
+// runs against the real API.
+func (e *testEnv) needsEmulator(t *testing.T) {
+	t.Helper()
+	if e.emu == nil {
+		t.Skip("this test inspects the emulator's state and cannot run against the real API")
+	}
+}
+
+// config prefixes a configuration with the provider block for this environment.
+func (e *testEnv) config(body string) string {
+	if e.emu == nil {
+		return body
+	}
+	return fmt.Sprintf(`
+provider "cfaop" {
+  base_url      = %q
+  api_token     = %q
+  global_ca_url = %q
+  max_backoff   = "1s"
+}
+`, e.baseURL, e.token, e.caURL) + body
+}
+
+func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"cfaop": providerserver.NewProtocol6WithError(New("test")()),
+	}
+}
+
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}

@@ -1,0 +1,24 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+)
+
+// NewZoneSettingResource manages zone-level AOP: whether Cloudflare presents
+// the zone's own uploaded certificate.
+func NewZoneSettingResource() resource.Resource {
+	return &zoneSwitchResource{
+		typeSuffix: "zone_setting",
+		what:       "Zone-Level Authenticated Origin Pulls",
+		description: "Turns **zone-level** Authenticated Origin Pulls on or off (`PUT /zones/{zone_id}/origin_tls_client_auth/settings`). " +
+			"With it on, Cloudflare presents the zone's own active certificate (`cfaop_zone_certificate`) to every origin of the zone " +
+			"that has no per-hostname binding. Upload the certificate and wait for it to be active before enabling this, " +
+			"or Cloudflare may present no certificate and a strict origin refuses the connection (HTTP 525/526 for visitors).\n\n" +
+			"**Destroy turns the setting off** (the official provider leaves it on).",
+		enabledDesc: "Whether Cloudflare presents the zone's uploaded client certificate to its origins.",
+		get:         (*cfapi.Client).GetZoneSetting,
+		set:         (*cfapi.Client).SetZoneSetting,
+	}
+}
