@@ -130,8 +130,12 @@ resource %q "test" {
 	})
 }
 
-func TestAccGlobalSetting_invalidZoneID(t *testing.T) { testAccZoneSwitchInvalidZoneID(t, globalSwitch) }
-func TestAccZoneSetting_invalidZoneID(t *testing.T)   { testAccZoneSwitchInvalidZoneID(t, zoneLevelSwitch) }
+func TestAccGlobalSetting_invalidZoneID(t *testing.T) {
+	testAccZoneSwitchInvalidZoneID(t, globalSwitch)
+}
+func TestAccZoneSetting_invalidZoneID(t *testing.T) {
+	testAccZoneSwitchInvalidZoneID(t, zoneLevelSwitch)
+}
 
 func testAccZoneSwitchInvalidZoneID(t *testing.T, sw switchUnderTest) {
 	env := newTestEnv(t)
