@@ -18,6 +18,9 @@ const (
 	CodeCertificateExists   = 1406
 	CodeOnlyLeafCertificate = 1412
 	CodeInvalidCertificate  = 1415
+	// CodeCertificateInUse is the emulator's code for a bound certificate; the real
+	// API's code is not documented, so callers also look at the message.
+	CodeCertificateInUse = 1417
 )
 
 // ErrorItem is one entry of the envelope's errors array.

@@ -46,8 +46,8 @@ func (c *Client) SetGlobalSetting(ctx context.Context, zoneID string, enabled bo
 }
 
 func globalSettingFrom(value any, editable bool, modified time.Time) (GlobalSetting, error) {
-	s, _ := value.(string)
-	switch s {
+	// The SDK decodes the value into a per-setting string type.
+	switch s := fmt.Sprint(value); s {
 	case "on":
 		return GlobalSetting{Enabled: true, Editable: editable, ModifiedOn: modified}, nil
 	case "off":

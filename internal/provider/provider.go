@@ -140,7 +140,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 
 	maxRetries := int64(defaultMaxRetries)
-	if v, ok := os.LookupEnv(envMaxRetries); ok {
+	if v := os.Getenv(envMaxRetries); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 || n > 20 {
 			resp.Diagnostics.AddError("Invalid "+envMaxRetries, fmt.Sprintf("%s must be a whole number from 0 to 20, got %q.", envMaxRetries, v))
@@ -194,6 +194,8 @@ func (p *cfaopProvider) Resources(_ context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		NewGlobalSettingResource,
 		NewZoneSettingResource,
+		NewZoneCertificateResource,
+		NewHostnameCertificateResource,
 	}
 }
 

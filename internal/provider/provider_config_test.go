@@ -19,21 +19,21 @@ func TestAccProvider_configErrors(t *testing.T) {
 		want           *regexp.Regexp
 	}{
 		{"no credentials", `provider "cfaop" {}`,
-			regexp.MustCompile(`(?s)no Cloudflare credentials: set api_token \(or CLOUDFLARE_API_TOKEN\), or\s+api_key and email \(or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL\)`)},
+			wrapped("no Cloudflare credentials: set api_token (or CLOUDFLARE_API_TOKEN), or api_key and email (or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)")},
 		{"key without email", `provider "cfaop" { api_key = "k" }`,
-			regexp.MustCompile(`api_key and email must be set together`)},
+			wrapped("api_key and email must be set together")},
 		{"base url without scheme", `provider "cfaop" {
   api_token = "t"
   base_url  = "api.cloudflare.com"
-}`, regexp.MustCompile(`must start with https://`)},
+}`, wrapped("must start with https:// (or http:// for a local emulator)")},
 		{"bad backoff", `provider "cfaop" {
   api_token   = "t"
   max_backoff = "soon"
-}`, regexp.MustCompile(`(?s)Invalid Duration.*max_backoff must be a positive duration`)},
+}`, wrapped("max_backoff must be a positive duration such as 30s or 2m")},
 		{"retries out of range", `provider "cfaop" {
   api_token   = "t"
   max_retries = 99
-}`, regexp.MustCompile(`(?s)max_retries.*between 0 and 20`)},
+}`, wrapped("value must be between 0 and 20")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,7 +59,7 @@ resource "cfaop_zone_setting" "test" {
   enabled = true
 }
 `),
-			ExpectError: regexp.MustCompile(`(?s)Check the API token.*HTTP 403.*10000: Authentication error`),
+			ExpectError: wrapped("Check the API token (or key and email): it must be valid"),
 		}},
 	})
 }

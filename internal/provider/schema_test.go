@@ -37,11 +37,6 @@ func TestSchemasDescribedAndExampled(t *testing.T) {
 			t.Errorf("resource %s has no description", meta.TypeName)
 		}
 		checkResourceAttributes(t, meta.TypeName, s.Schema.Attributes)
-		for bname, b := range s.Schema.Blocks {
-			if nb, ok := b.(rschema.SingleNestedBlock); ok {
-				checkResourceAttributes(t, meta.TypeName+"."+bname, nb.Attributes)
-			}
-		}
 		requireFile(t, filepath.Join("../../examples/resources", meta.TypeName, "resource.tf"))
 		if _, ok := r.(resource.ResourceWithImportState); ok {
 			requireFile(t, filepath.Join("../../examples/resources", meta.TypeName, "import.sh"))

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -149,7 +148,7 @@ resource %q "test" {
 }
 `, sw.resourceType)),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Invalid Zone ID.*zone_id must be the zone's 32-character hexadecimal ID.*a zone name such as\s+example.com is not an ID`),
+			ExpectError: wrapped("a zone name such as example.com is not an ID."),
 		}},
 	})
 }
@@ -166,7 +165,7 @@ resource "cfaop_zone_setting" "test" {
   enabled = true
 }
 `),
-			ExpectError: regexp.MustCompile(`(?s)Cannot Change Zone-Level Authenticated Origin Pulls.*Check that the zone ID is right.*HTTP 404.*7003`),
+			ExpectError: wrapped("Check that the zone ID is right and that these credentials can see the zone."),
 		}},
 	})
 }

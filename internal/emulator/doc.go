@@ -1,0 +1,49 @@
+// Package emulator emulates the Authenticated Origin Pulls (AOP) part of the
+// Cloudflare API v4 for offline use: the provider's acceptance tests run
+// against it, and the cmd/emulator command serves it for interactive use.
+//
+// It serves the same paths (under /client/v4), the same JSON envelope
+// ({"success","errors","messages","result"} plus "result_info" on lists), the
+// same field names and the same status values as Cloudflare's OpenAPI schema
+// (shared/reference/cloudflare-aop-openapi.json), and it enforces the business
+// rules of the real API: leaf certificates only, matching private keys, no
+// duplicate certificates, at most 10 hostname certificates per zone, at most
+// 100 hostname associations per certificate, no deletion of a hostname
+// certificate that is still associated, atomic association updates.
+//
+// Status transitions (pending_deployment -> active, pending_deletion ->
+// deleted -> purged) are computed lazily from timestamps and the configured
+// delay, so no goroutine runs in the background and a delay of zero gives the
+// final state on the next read.
+//
+// # Error codes
+//
+// Cloudflare documents only some of its error codes; the emulator uses the
+// known ones where they exist and plausible codes in the same ranges
+// elsewhere. Every error is answered in the Cloudflare envelope with
+// "success": false and "result": null.
+//
+//	HTTP code   message
+//	403  10000  Authentication error
+//	404  7003   No route for the URI
+//	404  7003   Could not route to /zones/<id>/..., perhaps your object identifier is invalid?
+//	405  7001   Method not allowed (the Allow header lists the allowed methods)
+//	400  1001   Invalid request: the request body is not valid JSON (...)
+//	400  1002   Invalid request: <field> ... (missing or wrongly typed field)
+//	400  1007   Invalid value for zone setting tls_client_auth ...
+//	404  1404   Certificate not found
+//	404  1407   Hostname association not found
+//	400  1406   This certificate already exists for this zone.
+//	400  1411   Invalid certificate: ... (not exactly one PEM certificate, or unparsable)
+//	400  1412   Only leaf certificate is allowed.
+//	400  1413   The private key does not match the certificate.
+//	400  1414   Invalid private key: ... (unparsable, encrypted or not exactly one key)
+//	400  1415   Certificate ID in request is either invalid or the certificate has been deleted
+//	400  1416   Hostname certificate limit reached ... (10 per zone)
+//	400  1417   The certificate is in use by hostname associations: <hostnames> ...
+//	400  1418   Invalid hostname <h>: ... (not a hostname inside the zone)
+//	400  1419   Hostname association limit reached ... (100 per certificate)
+//	400  1420   Hostname <h> appears more than once in the request
+//	429  971    More than 1200 requests per 300 seconds reached. ... (injected fault only)
+//	any  10001  Emulated failure: HTTP <status> (other injected faults)
+package emulator

@@ -1,0 +1,435 @@
+package emulator
+
+import (
+	"context"
+	"crypto"
+	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultToken is the API token accepted when Config.Token is empty.
+const DefaultToken = "cfaop-emulator-token"
+
+// DefaultZone is the zone served when Config.Zones is empty.
+const DefaultZone = "example.com"
+
+// APIPrefix is the path prefix of the emulated API, as in
+// https://api.cloudflare.com/client/v4.
+const APIPrefix = "/client/v4"
+
+// CAPath is where the origin-pull CA certificate is served (without
+// authentication), as on developers.cloudflare.com.
+const CAPath = "/ssl/static/authenticated_origin_pull_ca.pem"
+
+// AdminPrefix is the path prefix of the emulator's own control endpoints.
+const AdminPrefix = "/__emulator/"
+
+// maxBodyBytes bounds request bodies; certificates and keys are a few KiB.
+const maxBodyBytes = 1 << 20
+
+// Config configures a Server.
+type Config struct {
+	// Zones are the zone names served, e.g. "example.com". Zone IDs are
+	// deterministic: hex(sha256("cfaop-emulator-zone:"+name))[:32].
+	// Empty means DefaultZone.
+	Zones []string
+	// Token is the accepted API token (Authorization: Bearer <token>).
+	// Empty means DefaultToken.
+	Token string
+	// APIKey and Email enable the legacy X-Auth-Key + X-Auth-Email
+	// authentication when both are set; a request must match both.
+	APIKey, Email string
+	// Delay is how long status transitions take: pending_deployment ->
+	// active, pending_deletion -> deleted, and deleted -> purged (404).
+	// Zero makes the next read see the final state.
+	Delay time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logf, when set, receives one line per request (method, path shape,
+	// status, duration). Bodies are never logged: they carry private keys.
+	Logf func(format string, args ...any)
+}
+
+// Server is the emulator. Create it with New; it is safe for concurrent use.
+type Server struct {
+	token, apiKey, email string
+	nowFn                func() time.Time
+	logf                 func(format string, args ...any)
+	router               *router
+	handler              http.Handler
+
+	caCert *x509.Certificate
+	caKey  crypto.Signer
+	caPEM  []byte
+
+	mu        sync.Mutex
+	delay     time.Duration
+	zones     []*zone // in configuration order
+	zonesByID map[string]*zone
+	counts    map[string]int
+	faults    Faults
+
+	srvMu sync.Mutex
+	srv   *http.Server
+}
+
+// New validates cfg and creates a Server with its own origin-pull CA.
+func New(cfg Config) (*Server, error) {
+	names := cfg.Zones
+	if len(names) == 0 {
+		names = []string{DefaultZone}
+	}
+	s := &Server{
+		token:     cfg.Token,
+		apiKey:    cfg.APIKey,
+		email:     cfg.Email,
+		nowFn:     cfg.Now,
+		logf:      cfg.Logf,
+		router:    newRouter(),
+		delay:     cfg.Delay,
+		zonesByID: map[string]*zone{},
+		counts:    map[string]int{},
+	}
+	if s.token == "" {
+		s.token = DefaultToken
+	}
+	if s.nowFn == nil {
+		s.nowFn = time.Now
+	}
+	if cfg.Delay < 0 {
+		return nil, fmt.Errorf("emulator: negative delay %s", cfg.Delay)
+	}
+	created := s.now()
+	for _, raw := range names {
+		name := normalizeHostname(raw)
+		if !isValidHostname(name) || !strings.Contains(name, ".") {
+			return nil, fmt.Errorf("emulator: invalid zone name %q", raw)
+		}
+		id := zoneID(name)
+		if _, dup := s.zonesByID[id]; dup {
+			return nil, fmt.Errorf("emulator: zone %q is configured twice", name)
+		}
+		z := newZone(id, name, created)
+		s.zones = append(s.zones, z)
+		s.zonesByID[id] = z
+	}
+	var err error
+	s.caCert, s.caKey, s.caPEM, err = newOriginPullCA(created)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: creating the origin-pull CA: %w", err)
+	}
+	s.handler = http.HandlerFunc(s.serveHTTP)
+	return s, nil
+}
+
+func zoneID(name string) string {
+	sum := sha256.Sum256([]byte("cfaop-emulator-zone:" + name))
+	return hex.EncodeToString(sum[:])[:32]
+}
+
+func (s *Server) now() time.Time { return s.nowFn().UTC() }
+
+// Handler returns the whole emulator (API, CA endpoint and admin endpoints)
+// as one handler, for example for httptest.NewServer.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Start listens on addr, which must be a loopback address such as
+// "127.0.0.1:0" or "localhost:8787", serves in the background and returns
+// the API base URL, e.g. "http://127.0.0.1:8787/client/v4".
+func (s *Server) Start(addr string) (string, error) {
+	if err := checkLoopback(addr); err != nil {
+		return "", err
+	}
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	if s.srv != nil {
+		return "", errors.New("emulator: already started")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("emulator: %w", err)
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		_ = ln.Close()
+		return "", fmt.Errorf("emulator: %s resolved to non-loopback address %s", addr, ln.Addr())
+	}
+	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	go func(srv *http.Server) { _ = srv.Serve(ln) }(s.srv)
+	return "http://" + ln.Addr().String() + APIPrefix, nil
+}
+
+// checkLoopback refuses listen addresses that are not loopback: an empty
+// host (all interfaces), a non-loopback IP or any name but "localhost".
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("emulator: invalid listen address %q: %w", addr, err)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("emulator: refusing to listen on %q: only loopback addresses (127.0.0.1, ::1, localhost) are allowed", addr)
+}
+
+// Close stops a server started with Start, dropping open connections.
+// It is a no-op otherwise.
+func (s *Server) Close() error {
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	if s.srv == nil {
+		return nil
+	}
+	err := s.srv.Close()
+	s.srv = nil
+	return err
+}
+
+// ZoneID returns the ID of a configured zone, or "" if name is not served.
+func (s *Server) ZoneID(name string) string {
+	id := zoneID(normalizeHostname(name))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.zonesByID[id]; !ok {
+		return ""
+	}
+	return id
+}
+
+// SetDelay changes the status transition delay for changes made from now
+// on; transitions already scheduled keep their time.
+func (s *Server) SetDelay(d time.Duration) {
+	if d < 0 {
+		d = 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// Counts returns the number of requests received per "METHOD /path/shape",
+// for example "PUT /zones/{zone_id}/origin_tls_client_auth/hostnames".
+// API requests (whatever their outcome) and CA downloads are counted;
+// admin requests are not.
+func (s *Server) Counts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.counts))
+	for k, v := range s.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetCounts clears the request counters.
+func (s *Server) ResetCounts() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts = map[string]int{}
+}
+
+func (s *Server) count(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts[key]++
+}
+
+// OriginPullCAPEM returns the PEM of the emulator's origin-pull CA, served
+// at CAPath.
+func (s *Server) OriginPullCAPEM() []byte {
+	return append([]byte(nil), s.caPEM...)
+}
+
+// OriginPullCA returns the emulator's origin-pull CA certificate and key.
+func (s *Server) OriginPullCA() (*x509.Certificate, crypto.Signer) {
+	return s.caCert, s.caKey
+}
+
+// authorized reports whether r carries the configured token or the
+// configured legacy key and email.
+func (s *Server) authorized(r *http.Request) bool {
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		scheme, tok, ok := strings.Cut(auth, " ")
+		return ok && strings.EqualFold(scheme, "Bearer") && secretEqual(strings.TrimSpace(tok), s.token)
+	}
+	if s.apiKey != "" && s.email != "" {
+		return secretEqual(r.Header.Get("X-Auth-Key"), s.apiKey) && strings.EqualFold(r.Header.Get("X-Auth-Email"), s.email)
+	}
+	return false
+}
+
+func secretEqual(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// statusRecorder captures the status code for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	switch {
+	case path == CAPath:
+		s.count(r.Method + " " + CAPath)
+		s.serveCA(w, r)
+	case strings.HasPrefix(path, AdminPrefix):
+		s.serveAdmin(w, r)
+	case path == APIPrefix || strings.HasPrefix(path, APIPrefix+"/"):
+		s.serveAPI(w, r)
+	default:
+		writeError(w, errorf(http.StatusNotFound, codeNoRoute, msgNoRoute))
+	}
+}
+
+func (s *Server) serveCA(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeError(w, errorf(http.StatusMethodNotAllowed, codeMethodNotAllowed, "Method not allowed"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-pem-file")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		_, _ = w.Write(s.caPEM)
+	}
+}
+
+// serveAPI counts the request, applies latency and faults, then answers it.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	apiPath := strings.TrimPrefix(r.URL.Path, APIPrefix)
+	if apiPath == "" {
+		apiPath = "/"
+	}
+	rt, params, allowed := s.router.match(r.Method, apiPath)
+	shape := apiPath
+	if rt != nil {
+		shape = rt.pattern
+	}
+	key := r.Method + " " + shape
+	s.count(key)
+	rec := &statusRecorder{ResponseWriter: w}
+	outcome := ""
+	defer func() {
+		if s.logf == nil {
+			return
+		}
+		status := fmt.Sprint(rec.status)
+		if outcome != "" {
+			status = outcome
+		}
+		s.logf("emulator: %s -> %s (%s)", key, status, time.Since(start).Round(time.Millisecond))
+	}()
+
+	// Read the body first: the server notices a client that gives up (and
+	// cancels the request context) only once the body has been consumed.
+	body, bodyErr := io.ReadAll(http.MaxBytesReader(rec, r.Body, maxBodyBytes))
+
+	s.mu.Lock()
+	latency := s.faults.Latency
+	fault, faulted := s.faults.take(r.Method, r.URL.Path)
+	s.mu.Unlock()
+	if !sleepCtx(r.Context(), latency) {
+		outcome = "client gone"
+		return
+	}
+	answer := func(w http.ResponseWriter) {
+		s.answerAPI(w, r, rt, params, allowed, apiPath, body, bodyErr)
+	}
+	if !faulted {
+		answer(rec)
+		return
+	}
+	outcome = s.applyFault(rec, r, fault, answer)
+}
+
+// answerAPI authenticates, routes and runs the handler.
+func (s *Server) answerAPI(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string, allowed []string, apiPath string, body []byte, bodyErr error) {
+	if !s.authorized(r) {
+		writeError(w, errorf(http.StatusForbidden, codeAuth, msgAuth))
+		return
+	}
+	if rt == nil {
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			writeError(w, errorf(http.StatusMethodNotAllowed, codeMethodNotAllowed, "Method not allowed"))
+			return
+		}
+		writeError(w, errorf(http.StatusNotFound, codeNoRoute, msgNoRoute))
+		return
+	}
+	if bodyErr != nil {
+		writeError(w, errorf(http.StatusBadRequest, codeInvalidJSON, "Invalid request: the request body could not be read (%v)", bodyErr))
+		return
+	}
+	req := &apiRequest{r: r, params: params, body: body}
+
+	s.mu.Lock()
+	req.now = s.now()
+	s.purgeLocked(req.now)
+	var result any
+	var info *resultInfo
+	var apiErr *apiError
+	if id, ok := params["zone_id"]; ok {
+		req.zone = s.zonesByID[id]
+		if req.zone == nil {
+			apiErr = errorf(http.StatusNotFound, codeNoRoute, "Could not route to %s, perhaps your object identifier is invalid?", apiPath)
+		}
+	}
+	if apiErr == nil {
+		result, info, apiErr = rt.handle(s, req)
+	}
+	s.mu.Unlock()
+
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	writeSuccess(w, result, info)
+}
+
+// sleepCtx sleeps for d or until ctx is done; it reports whether the full
+// duration elapsed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,196 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// freshClient opens a new connection per request, so that a connection
+// closed by a Reset fault is not retried transparently by the transport
+// (which Go does for idempotent requests on reused connections).
+func freshClient(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}}
+}
+
+func (e *testEnv) countCerts(kind string) int {
+	e.t.Helper()
+	st := e.s.Snapshot()
+	if kind == "zone" {
+		return len(st.Zones[0].ZoneCertificates)
+	}
+	return len(st.Zones[0].HostnameCertificates)
+}
+
+func TestEmulator_FaultStatus(t *testing.T) {
+	e := newEnv(t)
+	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", PathContains: "/origin_tls_client_auth", Status: 503, Times: 2}}})
+	// Other methods are not affected.
+	e.do(http.MethodGet, e.aopPath(""), nil).ok(t, nil)
+	leaf := newLeaf(t, certOpts{})
+	for i := 0; i < 2; i++ {
+		e.do(http.MethodPost, e.aopPath(""), leaf.body()).fails(t, 503, codeInjectedFault, "Emulated failure: HTTP 503 Service Unavailable")
+	}
+	if n := e.countCerts("zone"); n != 0 {
+		t.Fatalf("a failed request was applied (%d certificates)", n)
+	}
+	e.do(http.MethodPost, e.aopPath(""), leaf.body()).ok(t, nil)
+}
+
+func TestEmulator_FaultRateLimit(t *testing.T) {
+	e := newEnv(t)
+	e.s.SetFaults(Faults{FailNext: []Fault{{PathContains: "/settings", Status: 429, RetryAfter: 7}}})
+	e.do(http.MethodGet, "/zones", nil).ok(t, nil) // path does not match
+	r := e.do(http.MethodGet, e.aopPath("/settings"), nil)
+	r.fails(t, 429, codeRateLimited, "Please wait and consider throttling your request speed")
+	if got := r.header.Get("Retry-After"); got != "7" {
+		t.Fatalf("Retry-After %q, want 7", got)
+	}
+	e.do(http.MethodGet, e.aopPath("/settings"), nil).ok(t, nil)
+}
+
+func TestEmulator_FaultAfterApply(t *testing.T) {
+	e := newEnv(t)
+	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", AfterApply: true, Status: 502}}})
+	leaf := newLeaf(t, certOpts{})
+	e.do(http.MethodPost, e.aopPath("/hostnames/certificates"), leaf.body()).fails(t, 502, codeInjectedFault, "502")
+	if n := e.countCerts("hostname"); n != 1 {
+		t.Fatalf("AfterApply: want the upload applied, got %d certificates", n)
+	}
+	// A retry of the lost request now meets the duplicate rule.
+	e.do(http.MethodPost, e.aopPath("/hostnames/certificates"), leaf.body()).fails(t, 400, codeCertExists, "")
+
+	// AfterApply without a status answers 500.
+	e.s.SetFaults(Faults{FailNext: []Fault{{AfterApply: true}}})
+	e.do(http.MethodPut, e.aopPath("/settings"), map[string]bool{"enabled": true}).fails(t, 500, codeInjectedFault, "500")
+	if !e.s.Snapshot().Zones[0].Settings.ZoneLevelEnabled {
+		t.Fatal("AfterApply: the PUT was not applied")
+	}
+}
+
+func TestEmulator_FaultReset(t *testing.T) {
+	for _, afterApply := range []bool{false, true} {
+		e := newEnv(t)
+		e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", Reset: true, AfterApply: afterApply}}})
+		leaf := newLeaf(t, certOpts{})
+		_, _, err := e.trySend(freshClient(5*time.Second), http.MethodPost, e.aopPath(""), leaf.body(),
+			map[string]string{"Authorization": "Bearer " + e.token})
+		if err == nil {
+			t.Fatalf("afterApply=%v: want a connection error", afterApply)
+		}
+		want := 0
+		if afterApply {
+			want = 1
+		}
+		if n := e.countCerts("zone"); n != want {
+			t.Fatalf("afterApply=%v: %d certificates stored, want %d", afterApply, n, want)
+		}
+		e.do(http.MethodGet, e.aopPath(""), nil).ok(t, nil)
+	}
+}
+
+func TestEmulator_FaultHang(t *testing.T) {
+	e := newEnv(t)
+	auth := map[string]string{"Authorization": "Bearer " + e.token}
+	leaf := newLeaf(t, certOpts{})
+
+	// The client gives up during the hang: nothing is applied.
+	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", Hang: 10 * time.Second}}})
+	_, _, err := e.trySend(freshClient(100*time.Millisecond), http.MethodPost, e.aopPath(""), leaf.body(), auth)
+	var netErr interface{ Timeout() bool }
+	if !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Fatalf("want a client timeout, got %v", err)
+	}
+	waitFor(t, func() bool { return e.countCerts("zone") == 0 })
+
+	// AfterApply + Hang: the change is made, the answer never comes in time.
+	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", Hang: 10 * time.Second, AfterApply: true, Status: 504}}})
+	_, _, err = e.trySend(freshClient(100*time.Millisecond), http.MethodPost, e.aopPath(""), leaf.body(), auth)
+	if err == nil {
+		t.Fatal("want a client timeout")
+	}
+	if n := e.countCerts("zone"); n != 1 {
+		t.Fatalf("AfterApply+Hang: %d certificates, want 1", n)
+	}
+
+	// A short hang alone is a slow but normal answer.
+	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "GET", Hang: 50 * time.Millisecond}}})
+	start := time.Now()
+	e.do(http.MethodGet, e.aopPath(""), nil).ok(t, nil)
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Fatalf("answered after %s, want at least 50ms", d)
+	}
+}
+
+func TestEmulator_FaultLatency(t *testing.T) {
+	e := newEnv(t)
+	e.s.SetFaults(Faults{Latency: 30 * time.Millisecond})
+	start := time.Now()
+	e.do(http.MethodGet, "/zones", nil).ok(t, nil)
+	e.do(http.MethodGet, "/zones", nil).ok(t, nil)
+	if d := time.Since(start); d < 60*time.Millisecond {
+		t.Fatalf("two requests took %s, want at least 60ms", d)
+	}
+	// The admin and CA endpoints are not slowed down or failed.
+	e.s.SetFaults(Faults{Latency: time.Hour, FailNext: []Fault{{Status: 500, Times: 100}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, p := range []string{"/__emulator/state", "/__emulator/requests", CAPath} {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.ts.URL+p, nil)
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+	}
+	e.s.SetFaults(Faults{})
+	e.do(http.MethodGet, "/zones", nil).ok(t, nil)
+}
+
+func TestEmulator_FaultTake(t *testing.T) {
+	f := Faults{FailNext: []Fault{
+		{Method: "put", PathContains: "/hostnames", Status: 500, Times: 2},
+		{Status: 502, Times: 1},
+	}}
+	want := []int{500, 500, 502}
+	for i, w := range want {
+		ft, ok := f.take("PUT", "/client/v4/zones/x/origin_tls_client_auth/hostnames")
+		if !ok || ft.Status != w {
+			t.Fatalf("request %d: got %+v %v, want status %d", i, ft, ok, w)
+		}
+	}
+	if _, ok := f.take("PUT", "/x"); ok || len(f.FailNext) != 0 {
+		t.Fatalf("faults left: %+v", f.FailNext)
+	}
+	// SetFaults treats Times 0 as 1 and copies the slice.
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []Fault{{Status: 500}}
+	s.SetFaults(Faults{FailNext: in})
+	in[0].Status = 501
+	if _, ok := s.faults.take("GET", "/"); !ok {
+		t.Fatal("a fault with Times 0 should apply once")
+	}
+	if _, ok := s.faults.take("GET", "/"); ok {
+		t.Fatal("a fault with Times 0 should apply only once")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 5s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

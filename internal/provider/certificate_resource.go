@@ -1,0 +1,557 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
+)
+
+// cfaop_zone_certificate and cfaop_hostname_certificate are the same object
+// at two endpoints; this file holds their shared implementation.
+
+var (
+	_ resource.ResourceWithConfigure        = &certificateResource{}
+	_ resource.ResourceWithImportState      = &certificateResource{}
+	_ resource.ResourceWithModifyPlan       = &certificateResource{}
+	_ resource.ResourceWithValidateConfig   = &certificateResource{}
+	_ resource.ResourceWithConfigValidators = &certificateResource{}
+)
+
+const (
+	certificateCreateTimeout = 15 * time.Minute
+	certificateDeleteTimeout = 15 * time.Minute
+	certificateReadTimeout   = 5 * time.Minute
+	// uploadAttempts bounds re-uploads after an ambiguous failure; each is
+	// preceded by a listing that proves the previous one was not stored.
+	uploadAttempts = 3
+)
+
+type certificateModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	ZoneID              types.String   `tfsdk:"zone_id"`
+	Certificate         certificatePEM `tfsdk:"certificate"`
+	PrivateKey          privateKeyPEM  `tfsdk:"private_key"`
+	PrivateKeyWO        types.String   `tfsdk:"private_key_wo"`
+	PrivateKeyWOVersion types.Int64    `tfsdk:"private_key_wo_version"`
+	Status              types.String   `tfsdk:"status"`
+	Issuer              types.String   `tfsdk:"issuer"`
+	SerialNumber        types.String   `tfsdk:"serial_number"`
+	Signature           types.String   `tfsdk:"signature"`
+	ExpiresOn           types.String   `tfsdk:"expires_on"`
+	UploadedOn          types.String   `tfsdk:"uploaded_on"`
+	SHA256Fingerprint   types.String   `tfsdk:"sha256_fingerprint"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+type certificateResource struct {
+	kind        cfapi.CertificateKind
+	typeSuffix  string
+	description string
+	data        *providerData
+}
+
+func (r *certificateResource) typeName() string { return "cfaop_" + r.typeSuffix }
+
+func (r *certificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.typeSuffix
+}
+
+func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: r.description,
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Certificate ID assigned by Cloudflare.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"zone_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the zone (32 hexadecimal characters). Changing it forces a new resource.",
+				Required:            true,
+				Validators:          []validatorString{zoneIDValidator{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"certificate": schema.StringAttribute{
+				MarkdownDescription: "The client certificate Cloudflare presents to the origin: exactly one PEM-encoded leaf certificate " +
+					"(no chain, no CA certificate). Compared by content, so line endings, indentation and a trailing newline never " +
+					"cause a change. Certificates are immutable at Cloudflare: a different certificate forces a new resource " +
+					"(use `create_before_destroy` to rotate without a gap).",
+				CustomType:    certificatePEMType{},
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(certificateChanged, "A different certificate forces a new resource.", "A different certificate forces a new resource.")},
+			},
+			"private_key": schema.StringAttribute{
+				MarkdownDescription: "The certificate's private key, unencrypted PEM. Accepted: " + pemcert.AcceptedKeyFormats + ". " +
+					"Stored in state (marked sensitive); prefer `private_key_wo` to keep it out of state. Exactly one of " +
+					"`private_key` and `private_key_wo` must be set. It must match `certificate`; since the certificate decides the key, " +
+					"changing only the key's encoding updates state without any API call.",
+				CustomType: privateKeyPEMType{},
+				Optional:   true,
+				Sensitive:  true,
+			},
+			"private_key_wo": schema.StringAttribute{
+				MarkdownDescription: "Write-only twin of `private_key` (Terraform 1.11 and later): sent to Cloudflare on upload and never " +
+					"stored in state or plan. Requires `private_key_wo_version`.",
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+			},
+			"private_key_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `private_key_wo`. Terraform cannot see a write-only value change, so change this number when the key changes.",
+				Optional:            true,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Cloudflare's deployment status: `initializing`, `pending_deployment`, `active`, `pending_deletion`, `deleted`, " +
+					"`deployment_timed_out` or `deletion_timed_out`. Create waits for `active`.",
+				Computed:      true,
+				PlanModifiers: keep,
+			},
+			"issuer": schema.StringAttribute{
+				MarkdownDescription: "The certificate's issuer as Cloudflare reports it.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"serial_number": schema.StringAttribute{
+				MarkdownDescription: "The certificate's serial number, in decimal.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"signature": schema.StringAttribute{
+				MarkdownDescription: "The certificate's signature algorithm, e.g. `SHA256WithRSA` or `ECDSAWithSHA256`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"expires_on": schema.StringAttribute{
+				MarkdownDescription: "When the certificate expires, RFC 3339.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"uploaded_on": schema.StringAttribute{
+				MarkdownDescription: "When the certificate was uploaded, RFC 3339.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"sha256_fingerprint": schema.StringAttribute{
+				MarkdownDescription: "SHA-256 fingerprint of the certificate's DER, lowercase hexadecimal; known at plan time, so a rotation is visible in the plan.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+		},
+	}
+}
+
+// certificateChanged replaces only when the DER differs, not the text.
+func certificateChanged(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	if req.StateValue.IsNull() || req.PlanValue.IsUnknown() {
+		resp.RequiresReplace = !req.StateValue.IsNull()
+		return
+	}
+	resp.RequiresReplace = !pemcert.SemanticallyEqual(req.StateValue.ValueString(), req.PlanValue.ValueString())
+}
+
+func (r *certificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("private_key"), path.MatchRoot("private_key_wo")),
+		resourcevalidator.RequiredTogether(path.MatchRoot("private_key_wo"), path.MatchRoot("private_key_wo_version")),
+	}
+}
+
+func (r *certificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig rejects, before anything is planned, every certificate and
+// key Cloudflare would refuse or an origin would not accept.
+func (r *certificateResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg certificateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	certOK := false
+	if known(cfg.Certificate.StringValue) {
+		findings := pemcert.CheckCertificate(cfg.Certificate.ValueString(), time.Now(), 0)
+		addFindings(&resp.Diagnostics, path.Root("certificate"), findings)
+		certOK = !hasErrorFinding(findings)
+	}
+	for _, k := range []struct {
+		attr  string
+		value types.String
+	}{{"private_key", cfg.PrivateKey.StringValue}, {"private_key_wo", cfg.PrivateKeyWO}} {
+		if !known(k.value) {
+			continue
+		}
+		findings := pemcert.CheckKey(k.value.ValueString())
+		if !hasErrorFinding(findings) && certOK {
+			findings = append(findings, pemcert.CheckPair(cfg.Certificate.ValueString(), k.value.ValueString())...)
+		}
+		addFindings(&resp.Diagnostics, path.Root(k.attr), findings)
+	}
+}
+
+// ModifyPlan warns about a certificate close to expiry, and on replacement
+// plans the values that can be known from the certificate itself.
+func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan certificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !known(plan.Certificate.StringValue) {
+		return
+	}
+	cert, err := pemcert.ParseLeaf(plan.Certificate.ValueString())
+	if err != nil {
+		return // ValidateConfig reported it
+	}
+	if r.data != nil && r.data.expiryWarning > 0 {
+		for _, f := range pemcert.CheckCertificate(plan.Certificate.ValueString(), time.Now(), r.data.expiryWarning) {
+			if f.Code == pemcert.CodeExpiresSoon {
+				resp.Diagnostics.AddAttributeWarning(path.Root("certificate"), f.Summary, f.Detail)
+			}
+		}
+	}
+	replacing := req.State.Raw.IsNull()
+	if !replacing {
+		var state certificateModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		replacing = !pemcert.SemanticallyEqual(state.Certificate.ValueString(), plan.Certificate.ValueString()) ||
+			!state.ZoneID.Equal(plan.ZoneID)
+	}
+	if !replacing {
+		return
+	}
+	info := pemcert.Describe(cert)
+	plan.ID = types.StringUnknown()
+	plan.Status = types.StringUnknown()
+	plan.Issuer = types.StringUnknown()
+	plan.Signature = types.StringUnknown()
+	plan.UploadedOn = types.StringUnknown()
+	plan.SerialNumber = types.StringValue(info.SerialNumber)
+	plan.ExpiresOn = types.StringValue(info.NotAfter.UTC().Format(time.RFC3339))
+	plan.SHA256Fingerprint = types.StringValue(info.SHA256Fingerprint)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+func (r *certificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, cfg certificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, certificateCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	zoneID := plan.ZoneID.ValueString()
+	keyPEM, keyAttr := plan.PrivateKey.ValueString(), "private_key"
+	if keyPEM == "" {
+		keyPEM, keyAttr = cfg.PrivateKeyWO.ValueString(), "private_key_wo"
+	}
+	// Values unknown at plan time are checked now, before anything is sent.
+	findings := pemcert.CheckCertificate(plan.Certificate.ValueString(), time.Now(), 0)
+	addFindings(&resp.Diagnostics, path.Root("certificate"), onlyErrors(findings))
+	if !hasErrorFinding(findings) {
+		keyFindings := append(pemcert.CheckKey(keyPEM), pemcert.CheckPair(plan.Certificate.ValueString(), keyPEM)...)
+		addFindings(&resp.Diagnostics, path.Root(keyAttr), onlyErrors(keyFindings))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cert, _ := pemcert.ParseLeaf(plan.Certificate.ValueString())
+	info := pemcert.Describe(cert)
+	ctx = tflog.SetField(ctx, "zone_id", zoneID)
+	ctx = tflog.SetField(ctx, "sha256_fingerprint", info.SHA256Fingerprint)
+
+	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), keyPEM, info.SHA256Fingerprint)
+	if err != nil {
+		r.addUploadError(ctx, &resp.Diagnostics, zoneID, info.SHA256Fingerprint, err)
+		return
+	}
+	ctx = tflog.SetField(ctx, "certificate_id", uploaded.ID)
+	r.fill(&plan, uploaded, info)
+	// Saved before waiting: if the wait fails, Terraform keeps the certificate
+	// as tainted and replaces it next time instead of leaving an orphan.
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+
+	final, err := r.waitActive(ctx, zoneID, uploaded)
+	if final.ID != "" {
+		r.fill(&plan, final, info)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Certificate Did Not Become Active", err.Error())
+	}
+}
+
+// upload sends the certificate. After an ambiguous failure it lists the
+// zone's certificates and adopts the one with this fingerprint, uploading
+// again only when that listing proves the first upload was not stored.
+func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPEM, fingerprint string) (cfapi.Certificate, error) {
+	client := r.data.client
+	delay := time.Second
+	for attempt := 1; ; attempt++ {
+		c, err := client.UploadCertificate(ctx, r.kind, zoneID, certPEM, keyPEM)
+		if err == nil {
+			tflog.Info(ctx, "Uploaded certificate", map[string]any{"certificate_id": c.ID, "status": c.Status})
+			return c, nil
+		}
+		// A 1406 after our own ambiguous attempt means that attempt was stored.
+		if attempt > 1 && cfapi.HasCode(err, cfapi.CodeCertificateExists) {
+			if found, ok, lerr := r.findByFingerprint(ctx, zoneID, fingerprint); lerr == nil && ok {
+				return found, nil
+			}
+		}
+		if !cfapi.IsAmbiguous(err) || ctx.Err() != nil {
+			return cfapi.Certificate{}, err
+		}
+		tflog.Warn(ctx, "Upload outcome unknown; checking whether Cloudflare stored the certificate", map[string]any{"attempt": attempt, "error": err.Error()})
+		found, ok, lerr := r.findByFingerprint(ctx, zoneID, fingerprint)
+		if lerr != nil {
+			return cfapi.Certificate{}, fmt.Errorf("%w; listing the zone's certificates to find out whether it was stored also failed: %v", err, lerr)
+		}
+		if ok {
+			tflog.Info(ctx, "Adopted the certificate stored by an upload whose answer was lost", map[string]any{"certificate_id": found.ID})
+			return found, nil
+		}
+		if attempt >= uploadAttempts {
+			return cfapi.Certificate{}, fmt.Errorf("%w (gave up after %d uploads; none was stored)", err, attempt)
+		}
+		if err := sleepCtx(ctx, delay); err != nil {
+			return cfapi.Certificate{}, err
+		}
+		delay *= 2
+	}
+}
+
+// findByFingerprint finds a live certificate of this kind with the given fingerprint.
+func (r *certificateResource) findByFingerprint(ctx context.Context, zoneID, fingerprint string) (cfapi.Certificate, bool, error) {
+	certs, err := r.data.client.ListCertificates(ctx, r.kind, zoneID)
+	if err != nil {
+		return cfapi.Certificate{}, false, err
+	}
+	for _, c := range certs {
+		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+			continue
+		}
+		if parsed, err := pemcert.ParseLeaf(c.Certificate); err == nil && pemcert.SHA256Fingerprint(parsed) == fingerprint {
+			return c, true, nil
+		}
+	}
+	return cfapi.Certificate{}, false, nil
+}
+
+func (r *certificateResource) addUploadError(ctx context.Context, diags *diag.Diagnostics, zoneID, fingerprint string, err error) {
+	if cfapi.HasCode(err, cfapi.CodeCertificateExists) {
+		existing := "Cloudflare did not say which certificate it is."
+		importID := zoneID + "/<certificate_id>"
+		if found, ok, lerr := r.findByFingerprint(ctx, zoneID, fingerprint); lerr == nil && ok {
+			existing = fmt.Sprintf("It is certificate %s (status %s).", found.ID, found.Status)
+			importID = zoneID + "/" + found.ID
+		}
+		diags.AddAttributeError(path.Root("certificate"), "Certificate Already Uploaded",
+			fmt.Sprintf("Cloudflare already has this certificate (SHA-256 %s) as a %s in zone %s, and Terraform did not upload it. %s "+
+				"To manage it with Terraform, import it instead of uploading it again:\n\n  terraform import %s.<name> %s\n\n"+
+				"or add an import block with id = %q.\n\nError: %s",
+				fingerprint, r.kind, zoneID, existing, r.typeName(), importID, importID, err))
+		return
+	}
+	if cfapi.HasCode(err, cfapi.CodeOnlyLeafCertificate) {
+		diags.AddAttributeError(path.Root("certificate"), pemcert.SummaryCACertificate,
+			"Cloudflare accepts only a leaf certificate here. Upload a leaf certificate signed by your CA and install the CA on the origin.\n\nError: "+err.Error())
+		return
+	}
+	diags.AddError("Cannot Upload Certificate", apiErrorDetail(fmt.Sprintf("Uploading the %s to zone %s", r.kind, zoneID), err))
+}
+
+// waitActive polls until the certificate is active.
+func (r *certificateResource) waitActive(ctx context.Context, zoneID string, c cfapi.Certificate) (cfapi.Certificate, error) {
+	if c.Status == cfapi.StatusActive {
+		return c, nil
+	}
+	last := c
+	_, err := waitFor(ctx, fmt.Sprintf("%s %s to become active", r.kind, c.ID), func(ctx context.Context) (bool, string, error) {
+		got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, c.ID)
+		if err != nil {
+			return false, "", err
+		}
+		last = got
+		switch got.Status {
+		case cfapi.StatusActive:
+			return true, got.Status, nil
+		case cfapi.StatusDeploymentTimedOut:
+			return false, got.Status, fmt.Errorf("cloudflare could not deploy %s %s to its edge (status deployment_timed_out). "+
+				"It stays in state as tainted, so the next apply deletes it and uploads the certificate again; "+
+				"if that fails too, contact Cloudflare support with the certificate ID", r.kind, c.ID)
+		case cfapi.StatusDeleted, cfapi.StatusPendingDeletion, cfapi.StatusDeletionTimedOut:
+			return false, got.Status, fmt.Errorf("%s %s was deleted outside Terraform while it was being deployed (status %s)", r.kind, c.ID, got.Status)
+		}
+		return false, got.Status, nil
+	})
+	if err != nil && strings.Contains(err.Error(), "timed out waiting") {
+		err = fmt.Errorf("%w. Cloudflare usually deploys a certificate within minutes; raise timeouts.create if your zone needs longer. "+
+			"The certificate stays in state as tainted and is replaced by the next apply", err)
+	}
+	return last, err
+}
+
+func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state certificateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, certificateReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
+	got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, id)
+	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusDeleted || got.Status == cfapi.StatusPendingDeletion)) {
+		tflog.Warn(ctx, "Certificate is gone; removing it from state", map[string]any{"zone_id": zoneID, "certificate_id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Read Certificate", apiErrorDetail(fmt.Sprintf("Reading %s %s in zone %s", r.kind, id, zoneID), err))
+		return
+	}
+	cert, err := pemcert.ParseLeaf(got.Certificate)
+	if err != nil {
+		resp.Diagnostics.AddError("Unreadable Certificate From Cloudflare",
+			fmt.Sprintf("Cloudflare returned %s %s with a certificate that cannot be parsed: %s. Please report this.", r.kind, id, err))
+		return
+	}
+	if state.Certificate.IsNull() || !pemcert.SemanticallyEqual(state.Certificate.ValueString(), got.Certificate) {
+		state.Certificate = certificatePEM{StringValue: types.StringValue(got.Certificate)}
+	}
+	r.fill(&state, got, pemcert.Describe(cert))
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update changes nothing at Cloudflare: certificates are immutable, and only
+// the key's encoding, its write-only version or the certificate's formatting
+// can change without replacement.
+func (r *certificateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, cfg certificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	keyPEM, keyAttr := plan.PrivateKey.ValueString(), "private_key"
+	if keyPEM == "" {
+		keyPEM, keyAttr = cfg.PrivateKeyWO.ValueString(), "private_key_wo"
+	}
+	if keyPEM != "" {
+		addFindings(&resp.Diagnostics, path.Root(keyAttr), onlyErrors(append(pemcert.CheckKey(keyPEM), pemcert.CheckPair(plan.Certificate.ValueString(), keyPEM)...)))
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state certificateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, certificateDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
+	ctx = tflog.SetField(ctx, "certificate_id", id)
+	err := r.data.client.DeleteCertificate(ctx, r.kind, zoneID, id)
+	if cfapi.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		if r.kind == cfapi.HostnameCertificate && isInUse(err) {
+			resp.Diagnostics.AddError("Hostname Certificate Still Bound",
+				fmt.Sprintf("Hostname certificate %s cannot be deleted while hostnames are bound to it. Cloudflare says: %s\n\n"+
+					"Remove or move those bindings first (cfaop_hostname_binding resources, or bindings made outside Terraform); "+
+					"when a binding in this configuration references the certificate, Terraform orders that for you.", id, apiMessages(err)))
+			return
+		}
+		resp.Diagnostics.AddError("Cannot Delete Certificate", apiErrorDetail(fmt.Sprintf("Deleting %s %s in zone %s", r.kind, id, zoneID), err))
+		return
+	}
+	_, err = waitFor(ctx, fmt.Sprintf("%s %s to be deleted", r.kind, id), func(ctx context.Context) (bool, string, error) {
+		got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, id)
+		if cfapi.IsNotFound(err) {
+			return true, "gone", nil
+		}
+		if err != nil {
+			return false, "", err
+		}
+		if got.Status == cfapi.StatusDeletionTimedOut {
+			return false, got.Status, fmt.Errorf("cloudflare could not delete %s %s (status deletion_timed_out); run terraform destroy again, and contact Cloudflare support if it persists", r.kind, id)
+		}
+		return got.Status == cfapi.StatusDeleted, got.Status, nil
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Certificate Deletion Did Not Finish", err.Error())
+	}
+}
+
+func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	zoneID, id, ok := strings.Cut(req.ID, "/")
+	if !ok || !zoneIDPattern.MatchString(zoneID) || id == "" || strings.Contains(id, "/") {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("Import a %s as <zone_id>/<certificate_id>, for example: terraform import %s.this 023e105f4ecef8ad9ca31a8372d0c353/2458ce5a-0c35-4c7f-82c7-8e9487d3ff60. Got %q.",
+				r.kind, r.typeName(), req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// fill copies what Cloudflare reports into the model; values the zone
+// certificate endpoints do not return come from the certificate itself.
+func (r *certificateResource) fill(m *certificateModel, c cfapi.Certificate, info pemcert.Info) {
+	m.ID = types.StringValue(c.ID)
+	m.Status = types.StringValue(c.Status)
+	m.Issuer = types.StringValue(firstNonEmpty(c.Issuer, info.Issuer))
+	m.SerialNumber = types.StringValue(firstNonEmpty(c.SerialNumber, info.SerialNumber))
+	m.Signature = types.StringValue(firstNonEmpty(c.Signature, info.SignatureAlgorithm))
+	expires := info.NotAfter
+	if !c.ExpiresOn.IsZero() {
+		expires = c.ExpiresOn
+	}
+	m.ExpiresOn = types.StringValue(expires.UTC().Format(time.RFC3339))
+	m.UploadedOn = types.StringValue(formatTime(c.UploadedOn))
+	m.SHA256Fingerprint = types.StringValue(info.SHA256Fingerprint)
+}

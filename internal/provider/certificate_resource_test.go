@@ -1,0 +1,449 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
+	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
+	"github.com/cfaop/terraform-provider-cfaop/internal/testcerts"
+)
+
+type certKindUnderTest struct {
+	resourceType string
+	kind         cfapi.CertificateKind
+}
+
+var (
+	zoneCertKind     = certKindUnderTest{"cfaop_zone_certificate", cfapi.ZoneCertificate}
+	hostnameCertKind = certKindUnderTest{"cfaop_hostname_certificate", cfapi.HostnameCertificate}
+)
+
+// certConfig renders one certificate resource; extra goes inside the block.
+func certConfig(env *testEnv, k certKindUnderTest, certPEM, keyAttr, keyPEM, extra string) string {
+	return env.config(fmt.Sprintf(`
+resource %q "test" {
+  zone_id     = %q
+  certificate = %q
+  %s = %q
+  %s
+}
+`, k.resourceType, env.zoneID, certPEM, keyAttr, keyPEM, extra))
+}
+
+func fingerprintOf(t *testing.T, p testcerts.Pair) string {
+	t.Helper()
+	return pemcert.SHA256Fingerprint(p.Cert)
+}
+
+// liveCertificates lists the emulator's certificates of a kind that are not being deleted.
+func liveCertificates(env *testEnv, kind cfapi.CertificateKind) []emulator.CertificateState {
+	var out []emulator.CertificateState
+	for _, z := range env.emu.Snapshot().Zones {
+		if z.ID != env.zoneID {
+			continue
+		}
+		certs := z.ZoneCertificates
+		if kind == cfapi.HostnameCertificate {
+			certs = z.HostnameCertificates
+		}
+		for _, c := range certs {
+			if c.Status != emulator.StatusDeleted && c.Status != emulator.StatusPendingDeletion {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func TestAccZoneCertificate_lifecycle(t *testing.T) { testAccCertificateLifecycle(t, zoneCertKind) }
+func TestAccHostnameCertificate_lifecycle(t *testing.T) {
+	testAccCertificateLifecycle(t, hostnameCertKind)
+}
+
+// Create waits for active, import restores everything but the key, an
+// out-of-band delete is noticed and repaired, and destroy waits until gone.
+func testAccCertificateLifecycle(t *testing.T, k certKindUnderTest) {
+	env := newTestEnv(t)
+	if env.emu != nil {
+		env.emu.SetDelay(1 * time.Second) // exercise pending_deployment -> active
+	}
+	pair := testcerts.NewLeaf(t, testcerts.WithCN("lifecycle.example.com"))
+	addr := k.resourceType + ".test"
+	cfg := certConfig(env, k, pair.CertPEM, "private_key", pair.KeyPEM, "")
+	var firstID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			_, err := env.client.GetCertificate(testContext(t), k.kind, env.zoneID, firstID)
+			if err == nil {
+				c, _ := env.client.GetCertificate(testContext(t), k.kind, env.zoneID, firstID)
+				if c.Status != cfapi.StatusDeleted {
+					return fmt.Errorf("certificate %s still exists with status %s", firstID, c.Status)
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sha256_fingerprint"), knownvalue.StringExact(fingerprintOf(t, pair))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("serial_number"), knownvalue.StringExact(pair.Cert.SerialNumber.String())),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("expires_on"), knownvalue.StringExact(pair.Cert.NotAfter.UTC().Format(time.RFC3339))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{32,36}$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("issuer"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("signature"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("uploaded_on"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-`))),
+				},
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				},
+			},
+			{
+				ResourceName: addr,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return env.zoneID + "/" + s.RootModule().Resources[addr].Primary.ID, nil
+				},
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"private_key", "certificate"},
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			// Deleted outside Terraform: refresh drops it and the plan creates it again.
+			{
+				PreConfig: func() {
+					if err := env.client.DeleteCertificate(testContext(t), k.kind, env.zoneID, firstID); err != nil {
+						t.Fatalf("delete outside Terraform: %v", err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
+			},
+		},
+	})
+}
+
+// A certificate uploaded outside Terraform is imported; adding its key (in
+// another encoding than was uploaded) plans an in-place update, never a
+// replacement, and the update makes no API write.
+func TestAccCertificate_importThenAddKeyPlansNoReplacement(t *testing.T) {
+	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
+		t.Run(k.resourceType, func(t *testing.T) {
+			env := newTestEnv(t)
+			pair := testcerts.NewLeaf(t, testcerts.WithRSA(2048))
+			addr := k.resourceType + ".test"
+			uploaded, err := env.client.UploadCertificate(testContext(t), k.kind, env.zoneID, pair.CertPEM, testcerts.PKCS1(t, pair))
+			if err != nil {
+				t.Fatalf("upload outside Terraform: %v", err)
+			}
+			cfg := certConfig(env, k, pair.CertPEM, "private_key", testcerts.PKCS8(t, pair), "") + fmt.Sprintf(`
+import {
+  to = %s
+  id = "%s/%s"
+}
+`, addr, env.zoneID, uploaded.ID)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				Steps: []resource.TestStep{
+					{
+						Config: cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(uploaded.ID)),
+						},
+					},
+					{
+						Config:           cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						Check: func(*terraform.State) error {
+							if env.emu != nil && len(liveCertificates(env, k.kind)) != 1 {
+								return fmt.Errorf("want exactly the imported certificate, got %d", len(liveCertificates(env, k.kind)))
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// A key that does not belong to the imported certificate is refused at plan time.
+func TestAccCertificate_importedWithWrongKeyIsAnError(t *testing.T) {
+	env := newTestEnv(t)
+	pair, other := testcerts.NewLeaf(t), testcerts.NewLeaf(t)
+	uploaded, err := env.client.UploadCertificate(testContext(t), cfapi.ZoneCertificate, env.zoneID, pair.CertPEM, pair.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: certConfig(env, zoneCertKind, pair.CertPEM, "private_key", other.KeyPEM, "") + fmt.Sprintf(`
+import {
+  to = cfaop_zone_certificate.test
+  id = "%s/%s"
+}
+`, env.zoneID, uploaded.ID),
+			ExpectError: wrapped(pemcert.SummaryKeyDoesNotMatchCertificate),
+		}},
+	})
+}
+
+// CRLF line ends, indentation and trailing newlines are the same certificate.
+func TestAccCertificate_whitespaceVariantsPlanNothing(t *testing.T) {
+	env := newTestEnv(t)
+	pair := testcerts.NewLeaf(t)
+	addr := "cfaop_hostname_certificate.test"
+	crlfIndented := "\n\n" + strings.ReplaceAll(strings.ReplaceAll(pair.CertPEM, "\n", "\r\n    "), "    -----END", "-----END") + "\r\n\r\n"
+	keyVariant := strings.ReplaceAll(pair.KeyPEM, "\n", "\r\n") + "\n"
+	plain := certConfig(env, hostnameCertKind, pair.CertPEM, "private_key", pair.KeyPEM, "")
+	variant := certConfig(env, hostnameCertKind, crlfIndented, "private_key", keyVariant, "")
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: variant,
+				Check: func(s *terraform.State) error {
+					id = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				},
+			},
+			// Refresh reads the API's normalised PEM: still nothing to do.
+			{
+				Config:           variant,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				RefreshState: true,
+			},
+			{
+				Config:           variant,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			// Re-formatting the configuration is never a replacement, and sends nothing.
+			{
+				PreConfig: func() {
+					if env.emu != nil {
+						env.emu.ResetCounts()
+					}
+				},
+				Config: plain,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources[addr].Primary.ID; got != id {
+						return fmt.Errorf("certificate was replaced: %s -> %s", id, got)
+					}
+					if env.emu != nil {
+						for key, n := range env.emu.Counts() {
+							if !strings.HasPrefix(key, "GET ") && n > 0 {
+								return fmt.Errorf("a formatting change sent %d %s", n, key)
+							}
+						}
+					}
+					return nil
+				},
+			},
+			{
+				Config:           plain,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// stateHasNoKeyMaterial fails when any part of the key appears in state.
+type stateHasNoKeyMaterial struct{ keyPEM string }
+
+func (c stateHasNoKeyMaterial) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	raw, err := json.Marshal(req.State)
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	text := string(raw)
+	if strings.Contains(text, "PRIVATE KEY") {
+		resp.Error = fmt.Errorf("state contains a PEM private key header")
+		return
+	}
+	for _, line := range strings.Split(c.keyPEM, "\n") {
+		// Whole base64 lines: the key's public half also appears in the
+		// certificate, but never on the same line boundaries.
+		if len(line) >= 40 && !strings.HasPrefix(line, "-----") && strings.Contains(text, line) {
+			resp.Error = fmt.Errorf("state contains private key material")
+			return
+		}
+	}
+}
+
+func TestAccCertificate_writeOnlyKeyNeverInState(t *testing.T) {
+	env := newTestEnv(t)
+	pair := testcerts.NewLeaf(t)
+	next := testcerts.NewLeaf(t, testcerts.WithCN("next.example.com"))
+	addr := "cfaop_zone_certificate.test"
+	cfg := func(p testcerts.Pair, version int) string {
+		return certConfig(env, zoneCertKind, p.CertPEM, "private_key_wo", p.KeyPEM, fmt.Sprintf("private_key_wo_version = %d", version))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(pair, 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("private_key_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("private_key"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					stateHasNoKeyMaterial{keyPEM: pair.KeyPEM},
+				},
+			},
+			// Bumping the version with the same key changes nothing at Cloudflare.
+			{
+				Config: cfg(pair, 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{stateHasNoKeyMaterial{keyPEM: pair.KeyPEM}},
+			},
+			// A new certificate with its key replaces the resource.
+			{
+				Config: cfg(next, 3),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sha256_fingerprint"), knownvalue.StringExact(fingerprintOf(t, next))),
+					stateHasNoKeyMaterial{keyPEM: next.KeyPEM},
+				},
+			},
+		},
+	})
+}
+
+// With create_before_destroy the new certificate is active before the old
+// one is deleted.
+func TestAccCertificate_rotationCreateBeforeDestroy(t *testing.T) {
+	env := newTestEnv(t)
+	env.needsEmulator(t)
+	env.emu.SetDelay(time.Second)
+	oldPair, newPair := testcerts.NewLeaf(t, testcerts.WithCN("old.example.com")), testcerts.NewLeaf(t, testcerts.WithCN("new.example.com"))
+	addr := "cfaop_hostname_certificate.test"
+	cbd := "lifecycle {\n    create_before_destroy = true\n  }"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: certConfig(env, hostnameCertKind, oldPair.CertPEM, "private_key", oldPair.KeyPEM, cbd)},
+			{
+				Config: certConfig(env, hostnameCertKind, newPair.CertPEM, "private_key", newPair.KeyPEM, cbd),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreateBeforeDestroy),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("sha256_fingerprint"), knownvalue.StringExact(fingerprintOf(t, newPair))),
+					},
+				},
+				Check: func(*terraform.State) error {
+					var oldCert, newCert *emulator.CertificateState
+					for _, z := range env.emu.Snapshot().Zones {
+						for i, c := range z.HostnameCertificates {
+							switch {
+							case pemcert.SemanticallyEqual(c.Certificate, oldPair.CertPEM):
+								oldCert = &z.HostnameCertificates[i]
+							case pemcert.SemanticallyEqual(c.Certificate, newPair.CertPEM):
+								newCert = &z.HostnameCertificates[i]
+							}
+						}
+					}
+					if newCert == nil || newCert.Status != "active" {
+						return fmt.Errorf("new certificate not active: %+v", newCert)
+					}
+					if oldCert != nil && oldCert.Status != "deleted" {
+						return fmt.Errorf("old certificate not deleted: %+v", oldCert)
+					}
+					if oldCert != nil && oldCert.DeletionRequestedOn != nil {
+						activeAt := newCert.UploadedOn.Add(time.Second)
+						if oldCert.DeletionRequestedOn.Before(activeAt) {
+							return fmt.Errorf("old certificate deletion requested at %s, before the new one was active at %s", oldCert.DeletionRequestedOn, activeAt)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// An upload whose answer is lost is reconciled: exactly one certificate.
+func TestAccCertificate_lostResponseUploadsOnce(t *testing.T) {
+	for name, fault := range map[string]emulator.Fault{
+		"5xx after apply":   {Method: "POST", PathContains: "origin_tls_client_auth", Status: 502, AfterApply: true, Times: 1},
+		"reset after apply": {Method: "POST", PathContains: "origin_tls_client_auth", Reset: true, AfterApply: true, Times: 1},
+		"5xx before apply":  {Method: "POST", PathContains: "origin_tls_client_auth", Status: 503, Times: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t)
+			env.needsEmulator(t)
+			env.emu.SetFaults(emulator.Faults{FailNext: []emulator.Fault{fault}})
+			pair := testcerts.NewLeaf(t)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				Steps: []resource.TestStep{{
+					Config: certConfig(env, hostnameCertKind, pair.CertPEM, "private_key", pair.KeyPEM, ""),
+					Check: func(*terraform.State) error {
+						if n := len(liveCertificates(env, cfapi.HostnameCertificate)); n != 1 {
+							return fmt.Errorf("emulator holds %d certificates, want exactly 1", n)
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}
+
+// A certificate already at Cloudflare that Terraform did not upload is an
+// error that names it and the import command.
+func TestAccCertificate_alreadyUploadedNamesImport(t *testing.T) {
+	env := newTestEnv(t)
+	pair := testcerts.NewLeaf(t)
+	existing, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, env.zoneID, pair.CertPEM, pair.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:      certConfig(env, hostnameCertKind, pair.CertPEM, "private_key", pair.KeyPEM, ""),
+			ExpectError: wrapped(fmt.Sprintf("terraform import cfaop_hostname_certificate.<name> %s/%s", env.zoneID, existing.ID)),
+		}},
+	})
+}
