@@ -113,7 +113,7 @@ func TestEmulator_UploadValidation(t *testing.T) {
 	}
 }
 
-func TestEmulator_UploadAcceptsCRLFAndEC_Parameters(t *testing.T) {
+func TestEmulator_UploadAcceptsCRLFAndECParameters(t *testing.T) {
 	e := newEnv(t)
 	leaf := newLeaf(t, certOpts{})
 	body := map[string]string{

@@ -348,7 +348,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if outcome != "" {
 			status = outcome
 		}
-		s.logf("emulator: %s -> %s (%s)", key, status, time.Since(start).Round(time.Millisecond))
+		s.logf("emulator: %s -> %s (%s)", key, status, time.Since(start).Round(time.Microsecond))
 	}()
 
 	// Read the body first: the server notices a client that gives up (and

@@ -232,6 +232,6 @@ func (s *Server) deleteCert(req *apiRequest, kind certKind) (*certificate, *apiE
 	}
 	c.deleteRequestedAt = req.now
 	c.deletedAt = req.now.Add(s.delay)
-	c.purgeAtTm = c.deletedAt.Add(s.delay)
+	c.purgeAt = c.deletedAt.Add(s.delay)
 	return c, nil
 }

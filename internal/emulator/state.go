@@ -66,8 +66,8 @@ type certificate struct {
 	issuer, signature, serial string
 	notAfter                  time.Time
 
-	uploadedOn, activeAt                    time.Time
-	deleteRequestedAt, deletedAt, purgeAtTm time.Time // zero until deletion is requested
+	uploadedOn, activeAt                  time.Time
+	deleteRequestedAt, deletedAt, purgeAt time.Time // zero until deletion is requested
 }
 
 // live reports whether deletion of c has not been requested.
@@ -101,7 +101,7 @@ func (c *certificate) updatedAt(now time.Time) time.Time {
 }
 
 func (c *certificate) purged(now time.Time) bool {
-	return !c.live() && !now.Before(c.purgeAtTm)
+	return !c.live() && !now.Before(c.purgeAt)
 }
 
 // binding is the association of a hostname with a hostname certificate.

@@ -310,6 +310,8 @@ func TestParsePrivateKey(t *testing.T) {
 		{"dsa traditional", encodePEM("DSA PRIVATE KEY", random), pemcert.ErrUnsupportedKey, []want{unsupportedKey(`type "DSA PRIVATE KEY"`)}},
 		{"openssh", encodePEM("OPENSSH PRIVATE KEY", random), pemcert.ErrUnsupportedKey, []want{unsupportedKey("OpenSSH", "ssh-keygen -p -m PKCS8")}},
 		{"public key", encodePEM("PUBLIC KEY", random), pemcert.ErrUnsupportedKey, []want{unsupportedKey(`public key (PEM block "PUBLIC KEY")`, "private key is needed")}},
+		{"ec parameters only", encodePEM("EC PARAMETERS", mustMarshal(t, asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7})), pemcert.ErrUnsupportedKey,
+			[]want{unsupportedKey(`type "EC PARAMETERS"`)}},
 		{"long block type", encodePEM(strings.Repeat("X", 100), random), pemcert.ErrUnsupportedKey, []want{unsupportedKey(strings.Repeat("X", 40) + `..."`)}},
 	}
 	for _, tt := range tests {

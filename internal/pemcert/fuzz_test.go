@@ -43,7 +43,10 @@ func checkWellFormed(t *testing.T, fs []pemcert.Finding) {
 }
 
 func FuzzParseLeaf(f *testing.F) {
-	f.Add(testcerts.MustLeaf(testcerts.WithEd25519()).CertPEM)
+	ed := testcerts.MustLeaf(testcerts.WithEd25519())
+	f.Add(ed.CertPEM)
+	f.Add(ed.KeyPEM)
+	f.Add(ed.CertPEM + ed.KeyPEM)
 	f.Fuzz(func(t *testing.T, s string) {
 		cert, err := pemcert.ParseLeaf(s)
 		if err != nil {
@@ -82,6 +85,11 @@ func FuzzParsePrivateKey(f *testing.F) {
 		testcerts.Encrypted(f, ec),
 		testcerts.MustLeaf(testcerts.WithEd25519()).KeyPEM,
 		ec.CertPEM + ec.KeyPEM,
+		// Block types the parser treats specially, so the fuzzer reaches them.
+		encodePEM("EC PARAMETERS", []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07}),
+		encodePEM("OPENSSH PRIVATE KEY", []byte("openssh-key-v1")),
+		encodePEM("ENCRYPTED PRIVATE KEY", []byte{0x30, 0x00}),
+		encodePEM("RSA PUBLIC KEY", []byte{0x30, 0x00}),
 	} {
 		f.Add(s)
 	}
@@ -115,7 +123,9 @@ func FuzzParsePrivateKey(f *testing.F) {
 }
 
 func FuzzCheckCertificate(f *testing.F) {
-	f.Add(testcerts.MustLeaf(testcerts.WithRSA(2048)).CertPEM, time.Now().Unix(), int64(30*24*3600))
+	rsaPair := testcerts.MustLeaf(testcerts.WithRSA(2048))
+	f.Add(rsaPair.CertPEM, time.Now().Unix(), int64(30*24*3600))
+	f.Add(rsaPair.CertPEM+rsaPair.KeyPEM, time.Now().Unix(), int64(0))
 	f.Fuzz(func(t *testing.T, s string, nowUnix, warnSeconds int64) {
 		findings := pemcert.CheckCertificate(s, time.Unix(nowUnix, 0), time.Duration(warnSeconds)*time.Second)
 		checkWellFormed(t, findings)

@@ -100,6 +100,8 @@ func parsePrivateKey(pemText string) (crypto.Signer, *rejection) {
 		return nil, unsupportedBlock(other)
 	case len(keys) == 0 && certSeen:
 		return nil, &rejection{fmt.Errorf("%w: found a certificate", ErrInvalidKey), CodeKeyUnparsable, detailKeyIsCert}
+	case len(keys) == 0:
+		return nil, unsupportedBlock(blockECParameters)
 	case len(keys) > 1:
 		return nil, &rejection{
 			fmt.Errorf("%w: found %d private keys", ErrInvalidKey, len(keys)),
@@ -305,5 +307,5 @@ func publicKeyLabel(pub crypto.PublicKey) string {
 	case ed25519.PublicKey:
 		return "Ed25519"
 	}
-	return fmt.Sprintf("%T", pub)
+	return "of an unsupported type"
 }

@@ -1,0 +1,108 @@
+// Command emulator serves the Cloudflare Authenticated Origin Pulls API
+// emulator on a loopback address for interactive use of the provider:
+//
+//	go run ./internal/cmd/emulator -zone example.com -delay 2s
+//
+// then point the provider at it with CLOUDFLARE_BASE_URL and
+// CLOUDFLARE_API_TOKEN as printed on start. It serves until interrupted.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
+)
+
+const defaultListen = "127.0.0.1:8787"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+}
+
+// zoneFlags collects repeated -zone flags.
+type zoneFlags []string
+
+func (z *zoneFlags) String() string { return strings.Join(*z, ",") }
+
+func (z *zoneFlags) Set(v string) error {
+	*z = append(*z, v)
+	return nil
+}
+
+// run parses args, starts the emulator, prints how to use it on stdout and
+// serves until ctx is done. Requests are logged on stderr unless -quiet.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listenDefault := defaultListen
+	if v := getenv("EMULATOR_ADDR"); v != "" {
+		listenDefault = v
+	}
+	listen := fs.String("listen", listenDefault, "loopback address to listen on (default from EMULATOR_ADDR)")
+	var zones zoneFlags
+	fs.Var(&zones, "zone", "zone name to serve; repeat for several zones (default "+emulator.DefaultZone+")")
+	token := fs.String("token", emulator.DefaultToken, "API token to accept (Authorization: Bearer <token>)")
+	delay := fs.Duration("delay", 2*time.Second, "status transition delay (pending_deployment -> active, pending_deletion -> deleted)")
+	quiet := fs.Bool("quiet", false, "do not log requests")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if len(zones) == 0 {
+		zones = zoneFlags{emulator.DefaultZone}
+	}
+	cfg := emulator.Config{Zones: zones, Token: *token, Delay: *delay}
+	if !*quiet {
+		logger := log.New(stderr, "", log.LstdFlags)
+		cfg.Logf = logger.Printf
+	}
+	srv, err := emulator.New(cfg)
+	if err != nil {
+		return err
+	}
+	baseURL, err := srv.Start(*listen)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	root := strings.TrimSuffix(baseURL, emulator.APIPrefix)
+	fmt.Fprintf(stdout, "Cloudflare Authenticated Origin Pulls API emulator, listening on loopback only.\n\n")
+	fmt.Fprintf(stdout, "  Base URL:        %s\n", baseURL)
+	fmt.Fprintf(stdout, "  API token:       %s\n", *token)
+	for _, z := range zones {
+		fmt.Fprintf(stdout, "  Zone:            %s (ID %s)\n", z, srv.ZoneID(z))
+	}
+	fmt.Fprintf(stdout, "  Origin-pull CA:  %s%s\n", root, emulator.CAPath)
+	fmt.Fprintf(stdout, "  Status delay:    %s\n", *delay)
+	fmt.Fprintf(stdout, "  Admin endpoints: %s%s{state,requests,reset,faults,delay,gaps}\n\n", root, emulator.AdminPrefix)
+	fmt.Fprintf(stdout, "Use it from the provider with:\n\n")
+	fmt.Fprintf(stdout, "  export CLOUDFLARE_BASE_URL=%s\n", baseURL)
+	fmt.Fprintf(stdout, "  export CLOUDFLARE_API_TOKEN=%s\n\n", *token)
+	fmt.Fprintf(stdout, "Press Ctrl+C to stop.\n")
+
+	<-ctx.Done()
+	fmt.Fprintf(stdout, "Stopping.\n")
+	return nil
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
+)
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func noEnv(string) string { return "" }
+
+func TestEmulatorCommand_ServesUntilCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-zone", "example.com", "-zone", "example.org", "-token", "t0k", "-delay", "0s"}, &stdout, &stderr, noEnv)
+	}()
+
+	baseRE := regexp.MustCompile(`Base URL:\s+(http://127\.0\.0\.1:\d+/client/v4)`)
+	var base string
+	deadline := time.Now().Add(10 * time.Second)
+	for base == "" {
+		if m := baseRE.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run returned early: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no base URL printed:\n%s", stdout.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"API token:       t0k",
+		"example.com (ID " + zoneIDOf(t, "example.com") + ")",
+		"example.org (ID " + zoneIDOf(t, "example.org") + ")",
+		strings.TrimSuffix(base, "/client/v4") + "/ssl/static/authenticated_origin_pull_ca.pem",
+		"CLOUDFLARE_BASE_URL=" + base,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, base+"/zones?name=example.org", nil)
+	req.Header.Set("Authorization", "Bearer t0k")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), zoneIDOf(t, "example.org")) {
+		t.Fatalf("GET /zones: %d %s", resp.StatusCode, body)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after cancellation")
+	}
+	if !strings.Contains(stderr.String(), "GET /zones -> 200") {
+		t.Errorf("request not logged:\n%s", stderr.String())
+	}
+	if _, err := http.DefaultClient.Do(req); err == nil {
+		t.Error("still serving after cancellation")
+	}
+}
+
+func zoneIDOf(t *testing.T, name string) string {
+	t.Helper()
+	s, err := emulator.New(emulator.Config{Zones: []string{name}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.ZoneID(name)
+}
+
+func TestEmulatorCommand_RefusesBadArguments(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"all interfaces", []string{"-listen", "0.0.0.0:8787"}, nil, "only loopback"},
+		{"empty host", []string{"-listen", ":8787"}, nil, "only loopback"},
+		{"public name", []string{"-listen", "example.com:8787"}, nil, "only loopback"},
+		{"from env", nil, map[string]string{"EMULATOR_ADDR": "10.0.0.1:8787"}, "only loopback"},
+		{"bad zone", []string{"-listen", "127.0.0.1:0", "-zone", "bad zone"}, nil, "invalid zone name"},
+		{"bad delay", []string{"-delay", "soon"}, nil, "invalid value"},
+		{"extra args", []string{"serve"}, nil, "unexpected arguments"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr syncBuffer
+			getenv := func(k string) string { return tc.env[k] }
+			err := run(context.Background(), tc.args, &stdout, &stderr, getenv)
+			if err == nil || !strings.Contains(err.Error()+stderr.String(), tc.want) {
+				t.Fatalf("want an error containing %q, got %v (stderr %q)", tc.want, err, stderr.String())
+			}
+		})
+	}
+}
