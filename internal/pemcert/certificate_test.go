@@ -168,3 +168,18 @@ func TestDescribe(t *testing.T) {
 		t.Error("Describe(nil) is not the zero Info")
 	}
 }
+
+func TestUploadKeyPEM(t *testing.T) {
+	p := testcerts.NewLeaf(t)
+	messy := "key follows\r\n" + strings.ReplaceAll(p.KeyPEM, "\n", "\r\n  ") + "\n" + p.CertPEM
+	got, err := pemcert.UploadKeyPEM(messy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != p.KeyPEM {
+		t.Fatalf("UploadKeyPEM did not restore the plain key block:\n%q", got)
+	}
+	if _, err := pemcert.UploadKeyPEM("not a key"); err == nil {
+		t.Fatal("want an error for a value without a key")
+	}
+}

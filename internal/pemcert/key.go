@@ -309,3 +309,18 @@ func publicKeyLabel(pub crypto.PublicKey) string {
 	}
 	return "of an unsupported type"
 }
+
+// UploadKeyPEM returns the private key block alone, re-encoded without the
+// configuration's whitespace, surrounding text or companion blocks, in the
+// block type it was written in. Cloudflare's parser is stricter than ours.
+func UploadKeyPEM(pemText string) (string, error) {
+	if _, err := ParsePrivateKey(pemText); err != nil {
+		return "", err
+	}
+	for _, b := range decodeBlocks(pemText) {
+		if isPrivateKeyType(b.Type) {
+			return string(pem.EncodeToMemory(&pem.Block{Type: b.Type, Bytes: b.Bytes})), nil
+		}
+	}
+	return "", ErrNotPEM
+}

@@ -287,7 +287,12 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
 	ctx = tflog.SetField(ctx, "sha256_fingerprint", info.SHA256Fingerprint)
 
-	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), keyPEM, info.SHA256Fingerprint)
+	uploadKey, err := pemcert.UploadKeyPEM(keyPEM)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(keyAttr), pemcert.SummaryInvalidKeyPEM, err.Error())
+		return
+	}
+	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint)
 	if err != nil {
 		r.addUploadError(ctx, &resp.Diagnostics, zoneID, info.SHA256Fingerprint, err)
 		return

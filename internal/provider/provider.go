@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/coalesce"
 )
 
 var _ provider.Provider = &cfaopProvider{}
@@ -34,6 +35,9 @@ const (
 	defaultMaxRetries        = 4
 	defaultMaxBackoff        = 30 * time.Second
 	defaultExpiryWarningDays = 30
+	// Binding writes that arrive within this window go out as one request.
+	bindingBatchWindow = 200 * time.Millisecond
+	bindingBatchMax    = 50
 )
 
 // New returns the provider factory for providerserver.Serve.
@@ -59,6 +63,7 @@ type providerModel struct {
 // providerData is what resources and data sources receive from Configure.
 type providerData struct {
 	client        *cfapi.Client
+	bindings      *coalesce.Coalescer
 	globalCAURL   string
 	expiryWarning time.Duration
 }
@@ -182,6 +187,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	data := &providerData{
 		client:        client,
+		bindings:      coalesce.New(client.PutBindings, bindingBatchWindow, bindingBatchMax),
 		globalCAURL:   stringOr(cfg.GlobalCAURL, os.Getenv(envGlobalCAURL)),
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 	}
@@ -196,12 +202,17 @@ func (p *cfaopProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewZoneSettingResource,
 		NewZoneCertificateResource,
 		NewHostnameCertificateResource,
+		NewHostnameBindingResource,
 	}
 }
 
 func (p *cfaopProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewGlobalCADataSource,
+		NewZoneCertificatesDataSource,
+		NewHostnameCertificatesDataSource,
+		NewZoneCertificateDataSource,
+		NewHostnameCertificateDataSource,
 	}
 }
 

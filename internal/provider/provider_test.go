@@ -117,3 +117,32 @@ func wrapped(text string) *regexp.Regexp {
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
 }
+
+// zoneNameOr is the emulator's zone name, or fallback against the real API
+// (where CFAOP_TEST_ZONE_NAME names the zone).
+func (e *testEnv) zoneNameOr(fallback string) string {
+	if e.zoneName != "" {
+		return e.zoneName
+	}
+	if n := os.Getenv("CFAOP_TEST_ZONE_NAME"); n != "" {
+		return n
+	}
+	return fallback
+}
+
+func (e *testEnv) zoneNameFromAPI() string { return e.zoneNameOr("example.com") }
+
+// resetCounts clears the emulator's request counters.
+func (e *testEnv) resetCounts() {
+	if e.emu != nil {
+		e.emu.ResetCounts()
+	}
+}
+
+// count returns the emulator's count for a request shape, 0 against the real API.
+func (e *testEnv) count(key string) int {
+	if e.emu == nil {
+		return 0
+	}
+	return e.emu.Counts()[key]
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -54,5 +55,75 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 	if d, err := time.ParseDuration(v); err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
 			fmt.Sprintf("%s must be a positive duration such as 30s or 2m, got %q.", req.Path, v))
+	}
+}
+
+var (
+	hostnameLabel     = `[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?`
+	hostnamePattern   = regexp.MustCompile(`^(?:` + hostnameLabel + `\.)+` + hostnameLabel + `$`)
+	certificateIDForm = regexp.MustCompile(`^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$`)
+)
+
+// hostnameValidator accepts a lowercase fully qualified hostname and says
+// exactly what to remove otherwise.
+type hostnameValidator struct{}
+
+func (hostnameValidator) Description(context.Context) string {
+	return "must be a lowercase fully qualified hostname without scheme, port or path"
+}
+
+func (v hostnameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (hostnameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := hostnameProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Hostname", fmt.Sprintf("%s %s", req.Path, problem))
+	}
+}
+
+// hostnameProblem explains what is wrong with h, or returns "".
+func hostnameProblem(h string) string {
+	switch {
+	case h == "":
+		return "must not be empty: set the hostname Cloudflare pulls from, e.g. app.example.com."
+	case strings.Contains(h, "://"):
+		return fmt.Sprintf("must be a hostname, not a URL: remove the scheme from %q, e.g. app.example.com.", h)
+	case strings.ContainsAny(h, "/?#"):
+		return fmt.Sprintf("must be a hostname only: remove the path from %q.", h)
+	case strings.Contains(h, ":"):
+		return fmt.Sprintf("must be a hostname only: remove the port from %q (Cloudflare binds certificates per hostname, not per port).", h)
+	case strings.ToLower(h) != h:
+		return fmt.Sprintf("must be lowercase: use %q instead of %q.", strings.ToLower(h), h)
+	case strings.HasPrefix(h, "*"):
+		return fmt.Sprintf("must be a concrete hostname: %q is a wildcard, and per-hostname certificates are bound to single hostnames.", h)
+	case strings.HasSuffix(h, "."):
+		return fmt.Sprintf("must not end with a dot: use %q.", strings.TrimSuffix(h, "."))
+	case len(h) > 253 || !hostnamePattern.MatchString(h):
+		return fmt.Sprintf("must be a fully qualified hostname made of letters, digits and hyphens separated by dots (e.g. app.example.com), got %q.", h)
+	}
+	return ""
+}
+
+// certificateIDValidator checks the form of a Cloudflare certificate ID.
+type certificateIDValidator struct{}
+
+func (certificateIDValidator) Description(context.Context) string {
+	return "must be a Cloudflare certificate ID (a UUID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60)"
+}
+
+func (v certificateIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (certificateIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if v := req.ConfigValue.ValueString(); !certificateIDForm.MatchString(v) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Certificate ID",
+			fmt.Sprintf("%s must be a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, got %q. "+
+				"Reference the certificate resource instead of copying values, e.g. cfaop_hostname_certificate.app.id.", req.Path, v))
 	}
 }
