@@ -209,6 +209,7 @@ func (p *cfaopProvider) Resources(_ context.Context) []func() resource.Resource 
 func (p *cfaopProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewGlobalCADataSource,
+		NewHostnameBindingDataSource,
 		NewZoneCertificatesDataSource,
 		NewHostnameCertificatesDataSource,
 		NewZoneCertificateDataSource,
