@@ -170,7 +170,6 @@ func certificateChanged(_ context.Context, req planmodifier.StringRequest, resp 
 
 func (r *certificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("private_key"), path.MatchRoot("private_key_wo")),
 		resourcevalidator.RequiredTogether(path.MatchRoot("private_key_wo"), path.MatchRoot("private_key_wo_version")),
 	}
 }
@@ -186,6 +185,15 @@ func (r *certificateResource) ValidateConfig(ctx context.Context, req resource.V
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	switch {
+	case cfg.PrivateKey.IsNull() && cfg.PrivateKeyWO.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), "Missing Private Key",
+			"Cloudflare needs the certificate's private key to present the certificate. Set private_key_wo together with "+
+				"private_key_wo_version (Terraform 1.11+; the key never lands in state), or private_key (stored in state, marked sensitive).")
+	case !cfg.PrivateKey.IsNull() && !cfg.PrivateKeyWO.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), "Conflicting Private Keys",
+			"Both private_key and private_key_wo are set. Keep only one: private_key_wo keeps the key out of state.")
 	}
 	certOK := false
 	if known(cfg.Certificate.StringValue) {
@@ -298,14 +306,14 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	ctx = tflog.SetField(ctx, "certificate_id", uploaded.ID)
-	r.fill(&plan, uploaded, info)
+	fillCertificate(&plan, uploaded, info)
 	// Saved before waiting: if the wait fails, Terraform keeps the certificate
 	// as tainted and replaces it next time instead of leaving an orphan.
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
 	final, err := r.waitActive(ctx, zoneID, uploaded)
 	if final.ID != "" {
-		r.fill(&plan, final, info)
+		fillCertificate(&plan, final, info)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	}
 	if err != nil {
@@ -457,7 +465,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	if state.Certificate.IsNull() || !pemcert.SemanticallyEqual(state.Certificate.ValueString(), got.Certificate) {
 		state.Certificate = certificatePEM{StringValue: types.StringValue(got.Certificate)}
 	}
-	r.fill(&state, got, pemcert.Describe(cert))
+	fillCertificate(&state, got, pemcert.Describe(cert))
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -544,9 +552,9 @@ func (r *certificateResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
-// fill copies what Cloudflare reports into the model; values the zone
+// fillCertificate copies what Cloudflare reports into the model; values the zone
 // certificate endpoints do not return come from the certificate itself.
-func (r *certificateResource) fill(m *certificateModel, c cfapi.Certificate, info pemcert.Info) {
+func fillCertificate(m *certificateModel, c cfapi.Certificate, info pemcert.Info) {
 	m.ID = types.StringValue(c.ID)
 	m.Status = types.StringValue(c.Status)
 	m.Issuer = types.StringValue(firstNonEmpty(c.Issuer, info.Issuer))

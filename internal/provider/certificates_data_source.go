@@ -142,7 +142,7 @@ func newCertificateItem(c cfapi.Certificate, now time.Time) (certificateItemMode
 		return certificateItemModel{}, err
 	}
 	var m certificateModel
-	(&certificateResource{}).fill(&m, c, pemcert.Describe(cert))
+	fillCertificate(&m, c, pemcert.Describe(cert))
 	expires, err := time.Parse(time.RFC3339, m.ExpiresOn.ValueString())
 	if err != nil {
 		return certificateItemModel{}, fmt.Errorf("its expiry %q is not an RFC 3339 time", m.ExpiresOn.ValueString())

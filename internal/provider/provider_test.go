@@ -146,3 +146,11 @@ func (e *testEnv) count(key string) int {
 	}
 	return e.emu.Counts()[key]
 }
+
+// countsSnapshot returns the emulator's request counters (nil against the real API).
+func (e *testEnv) countsSnapshot() map[string]int {
+	if e.emu == nil {
+		return nil
+	}
+	return e.emu.Counts()
+}
