@@ -99,7 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fmt.Fprintf(stdout, "  Admin endpoints: %s%s{state,requests,reset,faults,delay,gaps}\n\n", root, emulator.AdminPrefix)
 	fmt.Fprintf(stdout, "Use it from the provider with:\n\n")
 	fmt.Fprintf(stdout, "  export CLOUDFLARE_BASE_URL=%s\n", baseURL)
-	fmt.Fprintf(stdout, "  export CLOUDFLARE_API_TOKEN=%s\n\n", *token)
+	fmt.Fprintf(stdout, "  export CLOUDFLARE_API_TOKEN=%s\n", *token)
+	fmt.Fprintf(stdout, "  export CFAOP_GLOBAL_CA_URL=%s%s\n\n", root, emulator.CAPath)
 	fmt.Fprintf(stdout, "Press Ctrl+C to stop.\n")
 
 	<-ctx.Done()
