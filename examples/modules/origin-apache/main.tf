@@ -1,0 +1,17 @@
+# origin-apache renders an Apache <VirtualHost> that accepts only Cloudflare's
+# authenticated origin pulls. Client verification is per virtual host: it
+# happens in the TLS handshake, so it cannot be limited to a <Directory>, but
+# other virtual hosts on the same server can stay open.
+
+terraform {
+  required_version = ">= 1.8"
+  required_providers {
+    cfaop = {
+      source = "cfaop/cfaop"
+    }
+  }
+}
+
+locals {
+  bundle = provider::cfaop::origin_trust_bundle(var.trusted_certificates)
+}

@@ -1,0 +1,16 @@
+# origin-nginx renders the nginx server block for an origin that accepts only
+# Cloudflare's authenticated origin pulls. It makes no API call: it turns the
+# CAs to trust into a bundle and the bundle's path into nginx directives.
+
+terraform {
+  required_version = ">= 1.8"
+  required_providers {
+    cfaop = {
+      source = "cfaop/cfaop"
+    }
+  }
+}
+
+locals {
+  bundle = provider::cfaop::origin_trust_bundle(var.trusted_certificates)
+}
