@@ -1,8 +1,11 @@
 package emulator
 
 import (
+	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -16,22 +19,31 @@ import (
 //	POST /__emulator/faults                          SetFaults; body is Faults as JSON, durations as "1.5s"
 //	POST /__emulator/delay?d=2s                      SetDelay
 //	GET  /__emulator/gaps?zone_id=ID&hostname=NAME   HostnameGaps as JSON
+//	GET  /__emulator/origins                         Origins as JSON: {"app.example.com":"127.0.0.1:8443"}
+//	POST /__emulator/origins                         SetOrigin; body {"hostname":"...","address":"127.0.0.1:8443"}, "" removes
+//	POST /__emulator/pull                            Pull; body {"hostname":"...","path":"/"}, answers PullResult as JSON
+//
+// Successful answers are plain JSON (not the API envelope); requests the
+// emulator cannot act on are answered in the API error envelope. A pull
+// that fails (no origin, TLS refusal, ...) is a successful admin request:
+// HTTP 200 with the failure in the PullResult's "error".
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
 		writeError(w, errorf(http.StatusForbidden, codeAuth, msgAuth))
 		return
 	}
 	op := strings.TrimPrefix(r.URL.Path, AdminPrefix)
-	method := map[string]string{
-		"state": http.MethodGet, "requests": http.MethodGet, "gaps": http.MethodGet,
-		"reset": http.MethodPost, "faults": http.MethodPost, "delay": http.MethodPost,
+	allowed := map[string][]string{
+		"state": {http.MethodGet}, "requests": {http.MethodGet}, "gaps": {http.MethodGet},
+		"reset": {http.MethodPost}, "faults": {http.MethodPost}, "delay": {http.MethodPost},
+		"origins": {http.MethodGet, http.MethodPost}, "pull": {http.MethodPost},
 	}[op]
 	switch {
-	case method == "":
+	case allowed == nil:
 		writeError(w, errorf(http.StatusNotFound, codeNoRoute, msgNoRoute))
 		return
-	case r.Method != method:
-		w.Header().Set("Allow", method)
+	case !slices.Contains(allowed, r.Method):
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
 		writeError(w, errorf(http.StatusMethodNotAllowed, codeMethodNotAllowed, "Method not allowed"))
 		return
 	}
@@ -73,5 +85,58 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.SetDelay(d)
 		writeJSON(w, http.StatusOK, ok)
+	case "origins":
+		if r.Method == http.MethodGet {
+			writeJSON(w, http.StatusOK, s.Origins())
+			return
+		}
+		var body struct {
+			Hostname string  `json:"hostname"`
+			Address  *string `json:"address"`
+		}
+		if apiErr := decodeAdminBody(w, r, &body); apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		if body.Hostname == "" || body.Address == nil {
+			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest,
+				`Invalid request: hostname and address are required, e.g. {"hostname":"app.example.com","address":"127.0.0.1:8443"}; address "" removes the origin`))
+			return
+		}
+		if err := s.SetOrigin(body.Hostname, *body.Address); err != nil {
+			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest, "Invalid request: %v", err))
+			return
+		}
+		writeJSON(w, http.StatusOK, ok)
+	case "pull":
+		var body struct {
+			Hostname string `json:"hostname"`
+			Path     string `json:"path"`
+		}
+		if apiErr := decodeAdminBody(w, r, &body); apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		if body.Hostname == "" {
+			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest,
+				`Invalid request: hostname is required, e.g. {"hostname":"app.example.com","path":"/"}`))
+			return
+		}
+		writeJSON(w, http.StatusOK, s.Pull(r.Context(), body.Hostname, body.Path))
 	}
+}
+
+// decodeAdminBody decodes a JSON object body into v, refusing unknown
+// fields and trailing data.
+func decodeAdminBody(w http.ResponseWriter, r *http.Request, v any) *apiError {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("unexpected data after the JSON object")
+	}
+	if err != nil {
+		return errorf(http.StatusBadRequest, codeInvalidJSON, "Invalid request: the request body is not valid JSON (%v)", err)
+	}
+	return nil
 }

@@ -16,6 +16,20 @@
 // delay, so no goroutine runs in the background and a delay of zero gives the
 // final state on the next read.
 //
+// # Emulated edge
+//
+// Server.Pull (admin endpoint POST /__emulator/pull) makes the request
+// Cloudflare's edge makes to an origin: TLS with SNI and Host set to the
+// hostname, to a loopback address set with Server.SetOrigin, presenting the
+// client certificate that the current AOP configuration selects (per-hostname
+// over zone-level over global, see Pull). For global AOP the emulator
+// presents its own certificate (Server.GlobalCertificate, CN
+// "origin-pull.cloudflare.net emulated"), signed by its own origin-pull CA
+// (Server.OriginPullCA, served at CAPath), in place of Cloudflare's shared
+// certificate. Like SSL mode "Full", the edge does not verify the origin's
+// certificate. So an origin configured to require client certificates can be
+// tested end to end: which certificate it receives, and whether it refuses.
+//
 // # Error codes
 //
 // Cloudflare documents only some of its error codes; the emulator uses the

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"crypto/subtle"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
@@ -58,6 +59,9 @@ type Config struct {
 	// Logf, when set, receives one line per request (method, path shape,
 	// status, duration). Bodies are never logged: they carry private keys.
 	Logf func(format string, args ...any)
+	// PullTimeout bounds one Pull (connect, TLS handshake, request and
+	// response). Zero means DefaultPullTimeout.
+	PullTimeout time.Duration
 }
 
 // Server is the emulator. Create it with New; it is safe for concurrent use.
@@ -72,12 +76,16 @@ type Server struct {
 	caKey  crypto.Signer
 	caPEM  []byte
 
+	globalCert  tls.Certificate // presented by Pull for global AOP
+	pullTimeout time.Duration
+
 	mu        sync.Mutex
 	delay     time.Duration
 	zones     []*zone // in configuration order
 	zonesByID map[string]*zone
 	counts    map[string]int
 	faults    Faults
+	origins   map[string]string // hostname -> loopback host:port, for Pull
 
 	srvMu sync.Mutex
 	srv   *http.Server
@@ -99,6 +107,7 @@ func New(cfg Config) (*Server, error) {
 		delay:     cfg.Delay,
 		zonesByID: map[string]*zone{},
 		counts:    map[string]int{},
+		origins:   map[string]string{},
 	}
 	if s.token == "" {
 		s.token = DefaultToken
@@ -108,6 +117,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Delay < 0 {
 		return nil, fmt.Errorf("emulator: negative delay %s", cfg.Delay)
+	}
+	switch {
+	case cfg.PullTimeout < 0:
+		return nil, fmt.Errorf("emulator: negative pull timeout %s", cfg.PullTimeout)
+	case cfg.PullTimeout == 0:
+		s.pullTimeout = DefaultPullTimeout
+	default:
+		s.pullTimeout = cfg.PullTimeout
 	}
 	created := s.now()
 	for _, raw := range names {
@@ -127,6 +144,10 @@ func New(cfg Config) (*Server, error) {
 	s.caCert, s.caKey, s.caPEM, err = newOriginPullCA(created)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: creating the origin-pull CA: %w", err)
+	}
+	s.globalCert, err = newGlobalCert(s.caCert, s.caKey, time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("emulator: creating the global origin-pull certificate: %w", err)
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, nil

@@ -283,7 +283,8 @@ func (s *Server) Snapshot() State {
 }
 
 // Reset wipes certificates, associations, association history and settings
-// of every zone; the zones themselves (and their IDs) stay.
+// of every zone; the zones themselves (and their IDs) stay, and so do the
+// origins set with SetOrigin.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

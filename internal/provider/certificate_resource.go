@@ -301,6 +301,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint)
+	r.data.certificates.Invalidate(r.kind, zoneID)
 	if err != nil {
 		r.addUploadError(ctx, &resp.Diagnostics, zoneID, info.SHA256Fingerprint, err)
 		return
@@ -446,7 +447,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
-	got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, id)
+	got, err := r.data.certificates.Get(ctx, r.kind, zoneID, id)
 	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusDeleted || got.Status == cfapi.StatusPendingDeletion)) {
 		tflog.Warn(ctx, "Certificate is gone; removing it from state", map[string]any{"zone_id": zoneID, "certificate_id": id})
 		resp.State.RemoveResource(ctx)
@@ -508,6 +509,7 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
 	ctx = tflog.SetField(ctx, "certificate_id", id)
 	err := r.data.client.DeleteCertificate(ctx, r.kind, zoneID, id)
+	r.data.certificates.Invalidate(r.kind, zoneID)
 	if cfapi.IsNotFound(err) {
 		return
 	}

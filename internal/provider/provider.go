@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +23,10 @@ import (
 	"github.com/cfaop/terraform-provider-cfaop/internal/coalesce"
 )
 
-var _ provider.Provider = &cfaopProvider{}
+var (
+	_ provider.Provider              = &cfaopProvider{}
+	_ provider.ProviderWithFunctions = &cfaopProvider{}
+)
 
 // Environment variables beyond Cloudflare's own.
 const (
@@ -64,6 +68,7 @@ type providerModel struct {
 type providerData struct {
 	client        *cfapi.Client
 	bindings      *coalesce.Coalescer
+	certificates  *certificateCache
 	globalCAURL   string
 	expiryWarning time.Duration
 }
@@ -188,6 +193,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	data := &providerData{
 		client:        client,
 		bindings:      coalesce.New(client.PutBindings, bindingBatchWindow, bindingBatchMax),
+		certificates:  newCertificateCache(client),
 		globalCAURL:   stringOr(cfg.GlobalCAURL, os.Getenv(envGlobalCAURL)),
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 	}
@@ -214,6 +220,16 @@ func (p *cfaopProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewHostnameCertificatesDataSource,
 		NewZoneCertificateDataSource,
 		NewHostnameCertificateDataSource,
+	}
+}
+
+// Functions are pure: they need no configuration and make no API call, so
+// Terraform evaluates them at plan time.
+func (p *cfaopProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewOriginTrustBundleFunction,
+		NewNginxClientAuthFunction,
+		NewApacheClientAuthFunction,
 	}
 }
 

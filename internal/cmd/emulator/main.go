@@ -1,10 +1,14 @@
 // Command emulator serves the Cloudflare Authenticated Origin Pulls API
 // emulator on a loopback address for interactive use of the provider:
 //
-//	go run ./internal/cmd/emulator -zone example.com -delay 2s
+//	go run ./internal/cmd/emulator -zone example.com -delay 2s -origin app.example.com=127.0.0.1:8443
 //
 // then point the provider at it with CLOUDFLARE_BASE_URL and
-// CLOUDFLARE_API_TOKEN as printed on start. It serves until interrupted.
+// CLOUDFLARE_API_TOKEN as printed on start. With -origin, the emulated edge
+// pulls from a local origin (POST /__emulator/pull) presenting the client
+// certificate the current AOP configuration selects, so an origin that
+// requires client certificates can be tried end to end. It serves until
+// interrupted.
 package main
 
 import (
@@ -14,8 +18,10 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -48,6 +54,28 @@ func (z *zoneFlags) Set(v string) error {
 	return nil
 }
 
+// originFlags collects repeated -origin hostname=address flags.
+type originFlags []origin
+
+type origin struct{ hostname, address string }
+
+func (o *originFlags) String() string {
+	parts := make([]string, 0, len(*o))
+	for _, x := range *o {
+		parts = append(parts, x.hostname+"="+x.address)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (o *originFlags) Set(v string) error {
+	host, addr, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(host) == "" || strings.TrimSpace(addr) == "" {
+		return fmt.Errorf("want hostname=address, e.g. app.example.com=127.0.0.1:8443")
+	}
+	*o = append(*o, origin{strings.TrimSpace(host), strings.TrimSpace(addr)})
+	return nil
+}
+
 // run parses args, starts the emulator, prints how to use it on stdout and
 // serves until ctx is done. Requests are logged on stderr unless -quiet.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -62,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.Var(&zones, "zone", "zone name to serve; repeat for several zones (default "+emulator.DefaultZone+")")
 	token := fs.String("token", emulator.DefaultToken, "API token to accept (Authorization: Bearer <token>)")
 	delay := fs.Duration("delay", 2*time.Second, "status transition delay (pending_deployment -> active, pending_deletion -> deleted)")
+	var origins originFlags
+	fs.Var(&origins, "origin", "hostname=address: origin (loopback host:port) the emulated edge pulls from for hostname, e.g. app.example.com=127.0.0.1:8443; repeat for several")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -81,6 +111,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err != nil {
 		return err
 	}
+	for _, o := range origins {
+		if err := srv.SetOrigin(o.hostname, o.address); err != nil {
+			return err
+		}
+	}
 	baseURL, err := srv.Start(*listen)
 	if err != nil {
 		return err
@@ -96,11 +131,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	fmt.Fprintf(stdout, "  Origin-pull CA:  %s%s\n", root, emulator.CAPath)
 	fmt.Fprintf(stdout, "  Status delay:    %s\n", *delay)
-	fmt.Fprintf(stdout, "  Admin endpoints: %s%s{state,requests,reset,faults,delay,gaps}\n\n", root, emulator.AdminPrefix)
+	configured := srv.Origins()
+	originHosts := slices.Sorted(maps.Keys(configured))
+	for _, host := range originHosts {
+		fmt.Fprintf(stdout, "  Origin:          %s -> %s\n", host, configured[host])
+	}
+	fmt.Fprintf(stdout, "  Admin endpoints: %s%s{state,requests,reset,faults,delay,gaps,origins,pull}\n\n", root, emulator.AdminPrefix)
 	fmt.Fprintf(stdout, "Use it from the provider with:\n\n")
 	fmt.Fprintf(stdout, "  export CLOUDFLARE_BASE_URL=%s\n", baseURL)
 	fmt.Fprintf(stdout, "  export CLOUDFLARE_API_TOKEN=%s\n", *token)
 	fmt.Fprintf(stdout, "  export CFAOP_GLOBAL_CA_URL=%s%s\n\n", root, emulator.CAPath)
+	pullHost := "app." + srv.Snapshot().Zones[0].Name
+	if len(originHosts) > 0 {
+		pullHost = originHosts[0]
+	}
+	fmt.Fprintf(stdout, "Pull from an origin as Cloudflare's edge would, presenting the client certificate\n")
+	fmt.Fprintf(stdout, "of the current AOP configuration (hostname > zone > global; origins with -origin\n")
+	fmt.Fprintf(stdout, "or POST %sorigins; the origin's own certificate is not verified, as in SSL mode Full):\n\n", emulator.AdminPrefix)
+	fmt.Fprintf(stdout, "  curl -s -X POST -H 'Authorization: Bearer %s' \\\n", *token)
+	fmt.Fprintf(stdout, "    -d '{\"hostname\":\"%s\",\"path\":\"/\"}' %s%spull\n\n", pullHost, root, emulator.AdminPrefix)
 	fmt.Fprintf(stdout, "Press Ctrl+C to stop.\n")
 
 	<-ctx.Done()

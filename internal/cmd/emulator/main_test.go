@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -124,6 +126,8 @@ func TestEmulatorCommand_RefusesBadArguments(t *testing.T) {
 		{"bad zone", []string{"-listen", "127.0.0.1:0", "-zone", "bad zone"}, nil, "invalid zone name"},
 		{"bad delay", []string{"-delay", "soon"}, nil, "invalid value"},
 		{"extra args", []string{"serve"}, nil, "unexpected arguments"},
+		{"origin without address", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com"}, nil, "want hostname=address"},
+		{"public origin", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com=10.0.0.1:443"}, nil, "only loopback"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,5 +138,87 @@ func TestEmulatorCommand_RefusesBadArguments(t *testing.T) {
 				t.Fatalf("want an error containing %q, got %v (stderr %q)", tc.want, err, stderr.String())
 			}
 		})
+	}
+}
+
+func TestEmulatorCommand_OriginFlag(t *testing.T) {
+	origin := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "ok from "+r.Host)
+	}))
+	defer origin.Close()
+	addr := origin.Listener.Addr().String()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-token", "t0k", "-origin", "App.Example.com=" + addr}, &stdout, &stderr, noEnv)
+	}()
+	base := waitForBaseURL(t, &stdout, &stderr, done)
+	root := strings.TrimSuffix(base, emulator.APIPrefix)
+	out := stdout.String()
+	for _, want := range []string{
+		"Origin:          app.example.com -> " + addr,
+		"{state,requests,reset,faults,delay,gaps,origins,pull}",
+		`curl -s -X POST -H 'Authorization: Bearer t0k'`,
+		`-d '{"hostname":"app.example.com","path":"/"}' ` + root + "/__emulator/pull",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	post := func(path, body string) []byte {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, root+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer t0k")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST %s: %d %s", path, resp.StatusCode, raw)
+		}
+		return raw
+	}
+	// This origin does not ask for a client certificate, and no AOP is
+	// configured: the pull succeeds without one.
+	var res emulator.PullResult
+	if err := json.Unmarshal(post("/__emulator/pull", `{"hostname":"app.example.com","path":"/"}`), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != http.StatusOK || res.BodyExcerpt != "ok from app.example.com" || res.Level != emulator.PullLevelNone || res.Origin != addr || res.Error != "" {
+		t.Fatalf("pull: %+v", res)
+	}
+	if !strings.Contains(stderr.String(), "pull app.example.com/") {
+		t.Errorf("pull not logged:\n%s", stderr.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+// waitForBaseURL waits until run has printed the base URL and returns it.
+func waitForBaseURL(t *testing.T, stdout, stderr *syncBuffer, done <-chan error) string {
+	t.Helper()
+	baseRE := regexp.MustCompile(`Base URL:\s+(http://127\.0\.0\.1:\d+/client/v4)`)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := baseRE.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run returned early: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no base URL printed:\n%s", stdout.String())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

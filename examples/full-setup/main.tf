@@ -1,0 +1,74 @@
+# A complete Authenticated Origin Pulls setup in one plan: the three
+# Cloudflare levels and the nginx origin that trusts them. `make demo` applies
+# it against the emulator; with CLOUDFLARE_API_TOKEN it works on a real zone.
+
+terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    cfaop = {
+      source = "cfaop/cfaop"
+    }
+  }
+}
+
+provider "cfaop" {}
+
+# Cloudflare's shared certificate for every hostname of the zone...
+data "cfaop_global_ca" "cloudflare" {}
+
+resource "cfaop_global_setting" "this" {
+  zone_id = var.zone_id
+  enabled = true
+}
+
+# ...overridden by the zone's own certificate...
+resource "cfaop_zone_certificate" "this" {
+  zone_id                = var.zone_id
+  certificate            = var.zone_certificate
+  private_key_wo         = var.zone_private_key
+  private_key_wo_version = var.key_version
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "cfaop_zone_setting" "this" {
+  zone_id    = var.zone_id
+  enabled    = true
+  depends_on = [cfaop_zone_certificate.this]
+}
+
+# ...overridden for one hostname by a certificate of its own.
+resource "cfaop_hostname_certificate" "app" {
+  zone_id                = var.zone_id
+  certificate            = var.hostname_certificate
+  private_key_wo         = var.hostname_private_key
+  private_key_wo_version = var.key_version
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "cfaop_hostname_binding" "app" {
+  zone_id        = var.zone_id
+  hostname       = var.hostname
+  certificate_id = cfaop_hostname_certificate.app.id
+}
+
+# The origin trusts the CAs behind all three, so it keeps accepting Cloudflare
+# whichever level applies to a request.
+module "origin" {
+  source = "../modules/origin-nginx"
+
+  server_name             = var.hostname
+  listen                  = var.origin_listen
+  server_certificate_file = var.origin_certificate_file
+  server_key_file         = var.origin_key_file
+  ca_file                 = var.origin_ca_file
+  trusted_certificates = [
+    data.cfaop_global_ca.cloudflare.pem,
+    var.client_ca_certificate,
+  ]
+}

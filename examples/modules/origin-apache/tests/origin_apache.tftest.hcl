@@ -1,0 +1,46 @@
+# Run with CLOUDFLARE_BASE_URL, CLOUDFLARE_API_TOKEN and CFAOP_GLOBAL_CA_URL
+# pointing at the emulator (the repository's end-to-end test does).
+
+run "global_ca" {
+  module {
+    source = "./tests/setup"
+  }
+}
+
+run "virtual_host_requires_client_certificates" {
+  command = plan
+
+  variables {
+    server_name             = "app.example.com"
+    listen                  = "127.0.0.1:8443"
+    server_certificate_file = "/etc/ssl/app.pem"
+    server_key_file         = "/etc/ssl/app.key"
+    trusted_certificates    = [run.global_ca.pem]
+    ca_file                 = "/etc/apache2/aop-ca.pem"
+  }
+
+  assert {
+    condition     = startswith(trimspace(output.virtual_host), "<VirtualHost 127.0.0.1:8443>") && endswith(trimspace(output.virtual_host), "</VirtualHost>")
+    error_message = "the directives must live inside one <VirtualHost>"
+  }
+
+  assert {
+    condition     = strcontains(output.virtual_host, "SSLVerifyClient require")
+    error_message = "the virtual host must require client certificates"
+  }
+
+  assert {
+    condition     = strcontains(output.virtual_host, "SSLCACertificateFile \"/etc/apache2/aop-ca.pem\"")
+    error_message = "the virtual host must trust the installed bundle"
+  }
+
+  assert {
+    condition     = strcontains(output.virtual_host, "SSLVerifyDepth 2")
+    error_message = "the default verify depth is 2"
+  }
+
+  assert {
+    condition     = output.ca_fingerprints == [run.global_ca.fingerprint]
+    error_message = "the bundle must hold the global CA with its fingerprint"
+  }
+}

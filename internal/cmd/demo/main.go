@@ -1,0 +1,185 @@
+// Command demo is `make demo`: it applies the complete example in
+// examples/full-setup against the emulator, starts a real nginx with the
+// configuration Terraform rendered, shows a direct request being refused and
+// a request through the emulated Cloudflare edge succeeding, and tears
+// everything down.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/originlab"
+	"github.com/cfaop/terraform-provider-cfaop/internal/originserver"
+	"github.com/cfaop/terraform-provider-cfaop/internal/testcerts"
+)
+
+func main() {
+	repo := flag.String("repo", ".", "repository root")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	if err := run(ctx, *repo); err != nil {
+		fmt.Fprintf(os.Stderr, "\ndemo failed: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Printf("\nDemo finished in %s.\n", time.Since(start).Round(time.Second))
+}
+
+func step(format string, args ...any) { fmt.Printf("\n==> "+format+"\n", args...) }
+func info(format string, args ...any) { fmt.Printf("    "+format+"\n", args...) }
+
+func run(ctx context.Context, repo string) error {
+	root, err := filepath.Abs(repo)
+	if err != nil {
+		return err
+	}
+	if err := originserver.Installed(originserver.Nginx); err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp("", "cfaop-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+
+	step("Building the provider and starting the Cloudflare API emulator")
+	lab, err := originlab.New(ctx, originlab.Options{RepoRoot: root, WorkDir: work, Say: info, Delay: time.Second})
+	if err != nil {
+		return err
+	}
+	defer lab.Close()
+	hostname := "app." + lab.ZoneName
+
+	step("Generating certificates (a client CA, the zone and hostname client certificates, the origin's TLS certificate)")
+	clientCA := testcerts.MustCA("Demo Client CA")
+	zoneCert := testcerts.MustLeaf(testcerts.WithIssuer(clientCA), testcerts.WithCN("zone-pull."+lab.ZoneName))
+	hostCert := testcerts.MustLeaf(testcerts.WithIssuer(clientCA), testcerts.WithCN("app-pull."+lab.ZoneName))
+	originCert := testcerts.MustLeaf(testcerts.WithCN(hostname))
+	port, err := originserver.FreePort()
+	if err != nil {
+		return err
+	}
+	originDir := filepath.Join(work, "origin")
+	if err := os.MkdirAll(originDir, 0o755); err != nil {
+		return err
+	}
+
+	step("terraform apply: examples/full-setup (global CA, both zone switches, a zone certificate, a hostname certificate, a binding, the nginx module)")
+	if err := originlab.CopyTree(filepath.Join(root, "examples"), filepath.Join(work, "examples")); err != nil {
+		return err
+	}
+	ws, err := lab.Workspace(filepath.Join(work, "examples", "full-setup"), nil)
+	if err != nil {
+		return err
+	}
+	vars := map[string]any{
+		"zone_id": lab.ZoneID, "hostname": hostname,
+		"zone_certificate": zoneCert.CertPEM, "zone_private_key": zoneCert.KeyPEM,
+		"hostname_certificate": hostCert.CertPEM, "hostname_private_key": hostCert.KeyPEM,
+		"client_ca_certificate":   clientCA.CertPEM,
+		"origin_listen":           fmt.Sprintf("127.0.0.1:%d", port),
+		"origin_certificate_file": filepath.Join(originDir, "server.pem"),
+		"origin_key_file":         filepath.Join(originDir, "server.key"),
+		"origin_ca_file":          filepath.Join(originDir, "ca.pem"),
+	}
+	applyStart := time.Now()
+	if err := ws.Apply(ctx, vars); err != nil {
+		return err
+	}
+	info("applied in %s; the emulator took %d API requests", time.Since(applyStart).Round(time.Millisecond), total(lab.Emu.Counts()))
+	outs, err := ws.Outputs(ctx)
+	if err != nil {
+		return err
+	}
+	info("the origin trusts: %v", outs["origin_ca_fingerprints"])
+	info("Cloudflare presents for %s the certificate %v", hostname, outs["hostname_certificate_fingerprint"])
+
+	step("Starting nginx on 127.0.0.1:%d with the server block Terraform rendered", port)
+	fmt.Println(indent(fmt.Sprint(outs["nginx_server_block"]), "      "))
+	srv, err := originserver.Start(ctx, originserver.Nginx, originDir, port, originserver.Site{
+		Config: fmt.Sprint(outs["nginx_server_block"]),
+		Files: map[string]string{
+			"server.pem": originCert.CertPEM, "server.key": originCert.KeyPEM,
+			"ca.pem": fmt.Sprint(outs["origin_ca_bundle_pem"]),
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	if err := lab.Emu.SetOrigin(hostname, srv.Addr); err != nil {
+		return err
+	}
+
+	step("An attacker who found the origin's address connects directly, without Cloudflare's certificate")
+	direct := originserver.Direct(ctx, srv.Addr, hostname, nil)
+	info("result: %s", summary(direct))
+	if direct.Status == 200 {
+		return fmt.Errorf("the origin answered a direct request: %s", direct)
+	}
+
+	step("Cloudflare (the emulated edge) pulls from the origin")
+	pull := lab.Emu.Pull(ctx, hostname, "/")
+	if pull.Error != "" || pull.Status != 200 {
+		return fmt.Errorf("the edge was refused: %+v", pull)
+	}
+	info("result: HTTP %d %q, presenting the %s-level certificate %s", pull.Status, strings.TrimSpace(pull.BodyExcerpt), pull.Level, short(pull.CertificateSHA256))
+
+	step("terraform destroy: switches off, binding removed, certificates deleted")
+	if err := ws.Destroy(ctx); err != nil {
+		return err
+	}
+	after := lab.Emu.Pull(ctx, hostname, "/")
+	info("the edge now presents no certificate, and the origin refuses it: %s", originlab.PullString(after))
+	if after.Status == 200 {
+		return fmt.Errorf("the origin still answered the edge after destroy")
+	}
+	step("Stopping nginx and the emulator")
+	return nil
+}
+
+func summary(p originserver.Probe) string {
+	if p.Err != "" {
+		return "refused: " + p.Err
+	}
+	if i := strings.Index(p.Body, "<title>"); i >= 0 {
+		if j := strings.Index(p.Body[i:], "</title>"); j > 0 {
+			return fmt.Sprintf("refused with HTTP %d %q", p.Status, p.Body[i+len("<title>"):i+j])
+		}
+	}
+	return fmt.Sprintf("HTTP %d", p.Status)
+}
+
+func short(s string) string {
+	if len(s) > 16 {
+		return s[:16] + "…"
+	}
+	return s
+}
+
+func total(counts map[string]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}

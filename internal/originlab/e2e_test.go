@@ -1,0 +1,123 @@
+package originlab
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/originserver"
+)
+
+// The end-to-end tests run real nginx and Apache, installed by `make test`
+// (make origin-deps). They fail rather than skip when CFAOP_REQUIRE_ORIGINS
+// says the servers must be there.
+func requireServers(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("end-to-end test: set TF_ACC=1 (make test does)")
+	}
+	for _, k := range []originserver.Kind{originserver.Nginx, originserver.Apache} {
+		if err := originserver.Installed(k); err != nil {
+			if os.Getenv("CFAOP_REQUIRE_ORIGINS") != "" {
+				t.Fatal(err)
+			}
+			t.Skip(err)
+		}
+	}
+}
+
+func newLab(t *testing.T) *Lab {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lab, err := New(ctx, Options{RepoRoot: root, WorkDir: t.TempDir(), Say: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = lab.Close() })
+	return lab
+}
+
+func TestEndToEnd_originRefusesAllButCloudflare(t *testing.T) {
+	requireServers(t)
+	lab := newLab(t)
+	root, _ := filepath.Abs("../..")
+	for _, server := range []originserver.Kind{originserver.Nginx, originserver.Apache} {
+		for _, level := range []Level{Global, Zone, Hostname} {
+			t.Run(string(server)+"/"+string(level), func(t *testing.T) {
+				lab.Emu.Reset()
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+				defer cancel()
+				res, err := lab.Run(ctx, t.TempDir(), Scenario{Server: server, Level: level, RepoRoot: root})
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertRefused(t, server, "without a client certificate", res.DirectNoCert, "No required SSL certificate was sent", "certificate required")
+				assertRefused(t, server, "with a certificate from another CA", res.DirectWrongCert, "The SSL certificate error", "unknown certificate authority")
+				if res.Edge.Status != 200 || res.Edge.Level != string(level) {
+					t.Errorf("edge pull: status %d, level %q, error %q; want 200 with the %s certificate", res.Edge.Status, res.Edge.Level, res.Edge.Error, level)
+				}
+				if level != Global {
+					if r := res.EdgeAfterRotation; r == nil || r.Status != 200 || r.CertificateSHA256 != res.RotatedSHA256 {
+						t.Errorf("edge pull after rotation: %+v; want 200 with the new certificate %s", r, res.RotatedSHA256)
+					}
+				}
+				after := res.EdgeAfterDestroy
+				if after.Status == 200 || after.Level != "none" {
+					t.Errorf("edge pull after destroy: status %d, level %q; want a refusal with no certificate presented", after.Status, after.Level)
+				}
+				t.Logf("measured: direct/no cert: %s | direct/wrong cert: %s | edge: HTTP %d (%s) | after destroy: %s",
+					res.DirectNoCert, res.DirectWrongCert, res.Edge.Status, res.Edge.Level, PullString(after))
+			})
+		}
+	}
+}
+
+// assertRefused checks the refusal nginx (HTTP 400 page) or Apache (TLS
+// alert) gives a client that cannot show a trusted certificate.
+func assertRefused(t *testing.T, server originserver.Kind, what string, p originserver.Probe, nginxText, apacheText string) {
+	t.Helper()
+	switch server {
+	case originserver.Nginx:
+		if p.Status != 400 || !strings.Contains(p.Body, nginxText) {
+			t.Errorf("nginx direct request %s: %s; want HTTP 400 %q", what, p, nginxText)
+		}
+	case originserver.Apache:
+		if p.Status != 0 || !strings.Contains(p.Err, apacheText) {
+			t.Errorf("apache direct request %s: %s; want a TLS refusal %q", what, p, apacheText)
+		}
+	}
+}
+
+// The modules' own `terraform test` files run against the emulator.
+func TestEndToEnd_moduleTests(t *testing.T) {
+	requireServers(t)
+	lab := newLab(t)
+	root, _ := filepath.Abs("../..")
+	for _, m := range []string{"origin-nginx", "origin-apache"} {
+		t.Run(m, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			out, err := lab.ModuleTest(ctx, filepath.Join(root, "examples", "modules", m), t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "Success!") {
+				t.Fatalf("terraform test did not succeed:\n%s", out)
+			}
+			t.Log(lastLine(out))
+		})
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}

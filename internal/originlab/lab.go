@@ -1,0 +1,212 @@
+// Package originlab wires the pieces of an end-to-end Authenticated Origin
+// Pulls run together: the provider built from this repository, the Terraform
+// CLI, the in-process Cloudflare emulator with its edge, and a real origin
+// server. The end-to-end tests and `make demo` both use it.
+package originlab
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
+)
+
+// ProviderVersion is the version the locally built provider is installed as.
+const ProviderVersion = "0.0.1"
+
+// Lab is one emulator and one provider build.
+type Lab struct {
+	Emu       *emulator.Server
+	BaseURL   string
+	Token     string
+	ZoneName  string
+	ZoneID    string
+	CAURL     string
+	Terraform string
+	cliConfig string
+	// Say narrates what happens, in plain words; nil keeps quiet.
+	Say func(format string, args ...any)
+}
+
+// Options configure New.
+type Options struct {
+	RepoRoot  string        // where main.go is
+	WorkDir   string        // scratch space for the provider build and CLI config
+	ZoneName  string        // default example.com
+	Delay     time.Duration // emulator status delay
+	Terraform string        // default: terraform on PATH, else /usr/local/bin/terraform
+	Say       func(format string, args ...any)
+}
+
+// New builds the provider into a filesystem mirror, writes a CLI
+// configuration that installs it from there, and starts the emulator.
+func New(ctx context.Context, o Options) (*Lab, error) {
+	if o.ZoneName == "" {
+		o.ZoneName = "example.com"
+	}
+	if o.Terraform == "" {
+		o.Terraform = "/usr/local/bin/terraform"
+		if p, err := exec.LookPath("terraform"); err == nil {
+			o.Terraform = p
+		}
+	}
+	l := &Lab{ZoneName: o.ZoneName, Terraform: o.Terraform, Say: o.Say, Token: "cfaop-lab-token"}
+	mirror := filepath.Join(o.WorkDir, "mirror")
+	bin := filepath.Join(mirror, "registry.terraform.io", "cfaop", "cfaop", ProviderVersion,
+		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-cfaop_v"+ProviderVersion)
+	l.say("Building the provider from %s", o.RepoRoot)
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-X main.version="+ProviderVersion, "-o", bin, ".")
+	build.Dir = o.RepoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("build provider: %v\n%s", err, out)
+	}
+	l.cliConfig = filepath.Join(o.WorkDir, "terraform.rc")
+	rc := fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["registry.terraform.io/cfaop/cfaop"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/cfaop/cfaop"]
+  }
+}
+`, mirror)
+	if err := os.WriteFile(l.cliConfig, []byte(rc), 0o644); err != nil {
+		return nil, err
+	}
+	emu, err := emulator.New(emulator.Config{Zones: []string{o.ZoneName}, Token: l.Token, Delay: o.Delay})
+	if err != nil {
+		return nil, err
+	}
+	base, err := emu.Start("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	l.Emu, l.BaseURL, l.ZoneID = emu, base, emu.ZoneID(o.ZoneName)
+	l.CAURL = strings.TrimSuffix(base, emulator.APIPrefix) + emulator.CAPath
+	l.say("Started the Cloudflare API emulator at %s (zone %s, ID %s)", base, o.ZoneName, l.ZoneID)
+	return l, nil
+}
+
+// Close stops the emulator.
+func (l *Lab) Close() error {
+	if l.Emu == nil {
+		return nil
+	}
+	return l.Emu.Close()
+}
+
+func (l *Lab) say(format string, args ...any) {
+	if l.Say != nil {
+		l.Say(format, args...)
+	}
+}
+
+// Workspace is a Terraform working directory run against the lab.
+type Workspace struct {
+	lab *Lab
+	Dir string
+}
+
+// Workspace writes files into dir and returns a handle to run Terraform there.
+func (l *Lab) Workspace(dir string, files map[string]string) (*Workspace, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return &Workspace{lab: l, Dir: dir}, nil
+}
+
+// Run runs terraform with args and returns its combined output.
+func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, w.lab.Terraform, append([]string{"-chdir=" + w.Dir}, args...)...)
+	cmd.Env = append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+w.lab.cliConfig,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"CLOUDFLARE_BASE_URL="+w.lab.BaseURL,
+		"CLOUDFLARE_API_TOKEN="+w.lab.Token,
+		"CFAOP_GLOBAL_CA_URL="+w.lab.CAURL,
+	)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if err != nil {
+		return out.String(), fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return out.String(), nil
+}
+
+// Apply runs init (once) and apply with the given variable file contents.
+func (w *Workspace) Apply(ctx context.Context, tfvarsJSON map[string]any) error {
+	if _, err := os.Stat(filepath.Join(w.Dir, ".terraform")); err != nil {
+		if _, err := w.Run(ctx, "init", "-input=false", "-no-color"); err != nil {
+			return err
+		}
+	}
+	if err := w.writeVars(tfvarsJSON); err != nil {
+		return err
+	}
+	_, err := w.Run(ctx, "apply", "-input=false", "-auto-approve", "-no-color", "-var-file=lab.tfvars.json")
+	return err
+}
+
+// Destroy destroys everything the workspace manages.
+func (w *Workspace) Destroy(ctx context.Context) error {
+	_, err := w.Run(ctx, "destroy", "-input=false", "-auto-approve", "-no-color", "-var-file=lab.tfvars.json")
+	return err
+}
+
+// Plan returns whether a plan is empty (exit code 0) or has changes (2).
+func (w *Workspace) PlanIsEmpty(ctx context.Context) (bool, string, error) {
+	out, err := w.Run(ctx, "plan", "-input=false", "-no-color", "-detailed-exitcode", "-var-file=lab.tfvars.json")
+	if err == nil {
+		return true, out, nil
+	}
+	if exitErr, ok := unwrapExit(err); ok && exitErr == 2 {
+		return false, out, nil
+	}
+	return false, out, err
+}
+
+// Outputs reads the root module's outputs.
+func (w *Workspace) Outputs(ctx context.Context) (map[string]any, error) {
+	out, err := w.Run(ctx, "output", "-json")
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]struct {
+		Value any `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		return nil, fmt.Errorf("terraform output: %v", err)
+	}
+	vals := map[string]any{}
+	for k, v := range raw {
+		vals[k] = v.Value
+	}
+	return vals, nil
+}
+
+func (w *Workspace) writeVars(vars map[string]any) error {
+	if vars == nil {
+		vars = map[string]any{}
+	}
+	data, err := json.Marshal(vars)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(w.Dir, "lab.tfvars.json"), data, 0o600)
+}

@@ -1,0 +1,87 @@
+package provider
+
+import (
+	"context"
+	"sync"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+)
+
+// certificateCache serves certificate reads from one list request per zone
+// and kind, shared by all resources of a Terraform run: a refresh of 500
+// certificates costs one request instead of 500, which keeps large zones
+// far below Cloudflare's rate limit. Writes invalidate the zone's entry.
+type certificateCache struct {
+	client *cfapi.Client
+
+	mu      sync.Mutex
+	entries map[certificateCacheKey]*certificateCacheEntry
+}
+
+type certificateCacheKey struct {
+	kind   cfapi.CertificateKind
+	zoneID string
+}
+
+type certificateCacheEntry struct {
+	ready chan struct{} // closed when certs and err are set
+	certs map[string]cfapi.Certificate
+	err   error
+}
+
+func newCertificateCache(client *cfapi.Client) *certificateCache {
+	return &certificateCache{client: client, entries: map[certificateCacheKey]*certificateCacheEntry{}}
+}
+
+// Get returns one certificate. One caller per zone and kind lists them; the
+// others wait for that answer. A certificate missing from the list (deleted
+// certificates are not listed) is read by ID, so its exact status or the
+// API's 404 reaches the caller.
+func (c *certificateCache) Get(ctx context.Context, kind cfapi.CertificateKind, zoneID, id string) (cfapi.Certificate, error) {
+	key := certificateCacheKey{kind, zoneID}
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	if !ok {
+		e = &certificateCacheEntry{ready: make(chan struct{})}
+		c.entries[key] = e
+		c.mu.Unlock()
+		certs, err := c.client.ListCertificates(ctx, kind, zoneID)
+		e.err = err
+		e.certs = make(map[string]cfapi.Certificate, len(certs))
+		for _, cert := range certs {
+			e.certs[cert.ID] = cert
+		}
+		close(e.ready)
+		if err != nil {
+			c.invalidate(key, e) // a failed listing is not remembered
+		}
+	} else {
+		c.mu.Unlock()
+		select {
+		case <-e.ready:
+		case <-ctx.Done():
+			return cfapi.Certificate{}, ctx.Err()
+		}
+	}
+	if e.err == nil {
+		if cert, found := e.certs[id]; found {
+			return cert, nil
+		}
+	}
+	return c.client.GetCertificate(ctx, kind, zoneID, id)
+}
+
+// Invalidate forgets a zone's certificates of one kind after a write.
+func (c *certificateCache) Invalidate(kind cfapi.CertificateKind, zoneID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, certificateCacheKey{kind, zoneID})
+}
+
+func (c *certificateCache) invalidate(key certificateCacheKey, e *certificateCacheEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries[key] == e {
+		delete(c.entries, key)
+	}
+}
