@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
 	"github.com/cfaop/terraform-provider-cfaop/internal/originserver"
@@ -141,9 +140,9 @@ func describe(level Level) string {
 // PullString describes an edge pull in plain words.
 func PullString(p emulator.PullResult) string {
 	if p.Error != "" {
-		return fmt.Sprintf("refused (presented %s certificate): %s", p.Level, p.Error)
+		return fmt.Sprintf("refused: %s (presented %s certificate)", p.Error, p.Level)
 	}
-	return fmt.Sprintf("HTTP %d %q (presented %s certificate)", p.Status, strings.TrimSpace(p.BodyExcerpt), p.Level)
+	return fmt.Sprintf("%s (presented %s certificate)", originserver.Probe{Status: p.Status, Body: p.BodyExcerpt}, p.Level)
 }
 
 // rootModule renders the configuration of one scenario.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -18,11 +19,17 @@ type Probe struct {
 	Err    string // the transport or TLS error, if any
 }
 
+// String describes the outcome; an HTML error page is reduced to its title.
 func (p Probe) String() string {
 	if p.Err != "" {
 		return "refused: " + p.Err
 	}
-	return fmt.Sprintf("HTTP %d %q", p.Status, p.Body)
+	if i := strings.Index(p.Body, "<title>"); i >= 0 {
+		if j := strings.Index(p.Body[i:], "</title>"); j > 0 {
+			return fmt.Sprintf("HTTP %d %q", p.Status, p.Body[i+len("<title>"):i+j])
+		}
+	}
+	return fmt.Sprintf("HTTP %d %q", p.Status, strings.TrimSpace(p.Body))
 }
 
 // Direct requests https://hostname/ from addr with SNI hostname, presenting

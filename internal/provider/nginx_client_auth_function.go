@@ -78,17 +78,17 @@ func runClientAuth(ctx context.Context, req function.RunRequest, resp *function.
 		return
 	}
 	if err := origincfg.CheckCAFile(caFile); err != nil {
-		resp.Error = function.NewArgumentFuncError(0, err.Error())
+		resp.Error = function.NewArgumentFuncError(0, funcErrorText(err.Error()))
 		return
 	}
 	depth, err := origincfg.VerifyDepth(depthNumber)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(1, err.Error())
+		resp.Error = function.NewArgumentFuncError(1, funcErrorText(err.Error()))
 		return
 	}
 	out, err := render(caFile, depth)
 	if err != nil {
-		resp.Error = function.NewFuncError("The client authentication directives cannot be rendered: " + err.Error())
+		resp.Error = function.NewFuncError(funcErrorText("The client authentication directives cannot be rendered: " + err.Error()))
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, out)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -83,14 +84,14 @@ func (f *originTrustBundleFunction) Run(ctx context.Context, req function.RunReq
 	inputs := make([]string, len(elements))
 	for i, e := range elements {
 		if e.IsNull() {
-			resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("certificates[%d] is null. Remove it, or pass a PEM certificate.", i))
+			resp.Error = function.NewArgumentFuncError(0, fmt.Sprintf("certificates[%d] is null. Remove it, or pass a PEM certificate", i))
 			return
 		}
 		inputs[i] = e.ValueString()
 	}
 	bundle, err := origincfg.TrustBundle(inputs)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, trustBundleErrorText(err))
+		resp.Error = function.NewArgumentFuncError(0, funcErrorText(trustBundleErrorText(err)))
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, originTrustBundleResult{
@@ -100,6 +101,12 @@ func (f *originTrustBundleFunction) Run(ctx context.Context, req function.RunReq
 	})
 }
 
+// funcErrorText drops the final period of a message, because Terraform
+// prints a function error as `Invalid value for "<parameter>" parameter: <text>.`
+func funcErrorText(text string) string {
+	return strings.TrimSuffix(strings.TrimSpace(text), ".")
+}
+
 func trustBundleErrorText(err error) string {
 	var inErr *origincfg.InputError
 	switch {
@@ -107,7 +114,7 @@ func trustBundleErrorText(err error) string {
 		return fmt.Sprintf("certificates[%d] cannot be trusted by the origin. %s", inErr.Index, inErr.Detail)
 	case errors.Is(err, origincfg.ErrNoInput):
 		return "The list of certificates is empty. Pass at least one PEM certificate, for example " +
-			"[data.cfaop_global_ca.cloudflare.pem] for global Authenticated Origin Pulls."
+			"[data.cfaop_global_ca.cloudflare.pem] for global Authenticated Origin Pulls"
 	}
-	return fmt.Sprintf("The trust bundle cannot be built: %s.", err)
+	return fmt.Sprintf("The trust bundle cannot be built: %s", err)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -182,9 +183,10 @@ func functionTest(t *testing.T, env *testEnv, steps ...resource.TestStep) {
 // functionErrorStep expects config to fail with a function error on
 // parameter whose text contains detail.
 func functionErrorStep(env *testEnv, config, parameter, detail string) resource.TestStep {
+	prefix := wrapped(fmt.Sprintf(`Invalid value for %q parameter:`, parameter)).String()
 	return resource.TestStep{
 		Config:      env.config(config),
-		ExpectError: wrapped(fmt.Sprintf(`Invalid value for %q parameter: %s`, parameter, detail)),
+		ExpectError: regexp.MustCompile(prefix + `.*?` + strings.TrimPrefix(wrapped(detail).String(), "(?s)")),
 	}
 }
 
@@ -227,7 +229,7 @@ func TestAccOriginTrustBundleFunction(t *testing.T) {
 		functionErrorStep(env, call(caA.CertPEM, corrupt), "certificates", "certificates[1] cannot be trusted by the origin. A CERTIFICATE PEM block in it is not a valid X.509 certificate"),
 		functionErrorStep(env, call(issued.CertPEM+issued.KeyPEM), "certificates", `certificates[0] cannot be trusted by the origin. It contains a private key (PEM block "PRIVATE KEY")`),
 		functionErrorStep(env, call(caA.CertPEM, testcerts.Chain(issued, caA)), "certificates", "certificates[1] cannot be trusted by the origin. Its certificate 1 of 2"),
-		functionErrorStep(env, call(issued.CertPEM), "certificates", "The origin needs the CA that signed it"),
+		functionErrorStep(env, call(issued.CertPEM), "certificates", "The origin needs the CA that signed it: pass that CA certificate instead"),
 		functionErrorStep(env, "output \"bundle\" {\n  value = provider::cfaop::origin_trust_bundle(["+hclString(caA.CertPEM)+", null])\n}\n",
 			"certificates", "certificates[1] is null"),
 	)
@@ -246,11 +248,12 @@ locals {
 }
 
 output "fingerprints_match" {
-  value = local.bundle.fingerprints == [data.cfaop_global_ca.cloudflare.sha256_fingerprint]
+  # A list equals only a list: a tuple literal needs tolist().
+  value = local.bundle.fingerprints == tolist([data.cfaop_global_ca.cloudflare.sha256_fingerprint])
 }
 
 output "subject_matches" {
-  value = local.bundle.subjects == [data.cfaop_global_ca.cloudflare.subject]
+  value = local.bundle.subjects == tolist([data.cfaop_global_ca.cloudflare.subject])
 }
 `),
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{

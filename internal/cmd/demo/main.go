@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"os"
@@ -124,9 +125,19 @@ func run(ctx context.Context, repo string) error {
 
 	step("An attacker who found the origin's address connects directly, without Cloudflare's certificate")
 	direct := originserver.Direct(ctx, srv.Addr, hostname, nil)
-	info("result: %s", summary(direct))
+	info("without a client certificate: %s", direct)
 	if direct.Status == 200 {
 		return fmt.Errorf("the origin answered a direct request: %s", direct)
+	}
+	forged := testcerts.MustLeaf(testcerts.WithCN("cloudflare-pull.attacker.example"))
+	forgedTLS, err := tls.X509KeyPair([]byte(forged.CertPEM), []byte(forged.KeyPEM))
+	if err != nil {
+		return err
+	}
+	withForged := originserver.Direct(ctx, srv.Addr, hostname, &forgedTLS)
+	info("with a self-made client certificate: %s", withForged)
+	if withForged.Status == 200 {
+		return fmt.Errorf("the origin accepted a forged client certificate: %s", withForged)
 	}
 
 	step("Cloudflare (the emulated edge) pulls from the origin")
@@ -147,18 +158,6 @@ func run(ctx context.Context, repo string) error {
 	}
 	step("Stopping nginx and the emulator")
 	return nil
-}
-
-func summary(p originserver.Probe) string {
-	if p.Err != "" {
-		return "refused: " + p.Err
-	}
-	if i := strings.Index(p.Body, "<title>"); i >= 0 {
-		if j := strings.Index(p.Body[i:], "</title>"); j > 0 {
-			return fmt.Sprintf("refused with HTTP %d %q", p.Status, p.Body[i+len("<title>"):i+j])
-		}
-	}
-	return fmt.Sprintf("HTTP %d", p.Status)
 }
 
 func short(s string) string {

@@ -40,7 +40,7 @@ run "virtual_host_requires_client_certificates" {
   }
 
   assert {
-    condition     = output.ca_fingerprints == [run.global_ca.fingerprint]
+    condition     = output.ca_fingerprints == tolist([run.global_ca.fingerprint])
     error_message = "the bundle must hold the global CA with its fingerprint"
   }
 }

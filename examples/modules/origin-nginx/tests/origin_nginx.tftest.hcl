@@ -41,7 +41,7 @@ run "server_block_requires_client_certificates" {
   }
 
   assert {
-    condition     = output.ca_fingerprints == [run.global_ca.fingerprint]
+    condition     = output.ca_fingerprints == tolist([run.global_ca.fingerprint])
     error_message = "the bundle must hold the global CA once, with its fingerprint"
   }
 
