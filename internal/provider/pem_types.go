@@ -14,8 +14,17 @@ import (
 )
 
 // PEM strings compare by content, not by text: after a read or an apply the
-// framework keeps the configured text when it encodes the same DER, so CRLF
+// framework keeps the configured text when it encodes the same thing, so CRLF
 // line ends, indentation or a trailing newline never show up as a change.
+// One generic string type serves both kinds; the kind decides what "the
+// same" means.
+
+type (
+	certificatePEMType = pemType[certificateContent]
+	certificatePEM     = pemValue[certificateContent]
+	privateKeyPEMType  = pemType[privateKeyContent]
+	privateKeyPEM      = pemValue[privateKeyContent]
+)
 
 var (
 	_ basetypes.StringTypable                    = certificatePEMType{}
@@ -24,19 +33,41 @@ var (
 	_ basetypes.StringValuableWithSemanticEquals = privateKeyPEM{}
 )
 
-type certificatePEMType struct{ basetypes.StringType }
-
-func (t certificatePEMType) Equal(o attr.Type) bool { _, ok := o.(certificatePEMType); return ok }
-func (t certificatePEMType) String() string         { return "certificatePEMType" }
-func (t certificatePEMType) ValueType(context.Context) attr.Value {
-	return certificatePEM{}
+// pemContent says when two PEM texts hold the same thing.
+type pemContent interface {
+	same(a, b string) bool
+	name() string
 }
 
-func (t certificatePEMType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return certificatePEM{StringValue: in}, nil
+// certificateContent compares certificates by DER.
+type certificateContent struct{}
+
+func (certificateContent) same(a, b string) bool { return pemcert.SemanticallyEqual(a, b) }
+func (certificateContent) name() string          { return "certificatePEM" }
+
+// privateKeyContent compares keys by the key they encode, so the same key in
+// PKCS#1 or PKCS#8 form is the same value.
+type privateKeyContent struct{}
+
+func (privateKeyContent) same(a, b string) bool { return sameKey(a, b) }
+func (privateKeyContent) name() string          { return "privateKeyPEM" }
+
+type pemType[K pemContent] struct{ basetypes.StringType }
+
+func (t pemType[K]) Equal(o attr.Type) bool { _, ok := o.(pemType[K]); return ok }
+
+func (t pemType[K]) String() string {
+	var k K
+	return k.name() + "Type"
 }
 
-func (t certificatePEMType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+func (t pemType[K]) ValueType(context.Context) attr.Value { return pemValue[K]{} }
+
+func (t pemType[K]) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
+	return pemValue[K]{StringValue: in}, nil
+}
+
+func (t pemType[K]) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
 	v, err := t.StringType.ValueFromTerraform(ctx, in)
 	if err != nil {
 		return nil, err
@@ -45,68 +76,25 @@ func (t certificatePEMType) ValueFromTerraform(ctx context.Context, in tftypes.V
 	if !ok {
 		return nil, fmt.Errorf("unexpected value type %T", v)
 	}
-	return certificatePEM{StringValue: s}, nil
+	return pemValue[K]{StringValue: s}, nil
 }
 
-// certificatePEM is a PEM certificate compared by its DER.
-type certificatePEM struct{ basetypes.StringValue }
+type pemValue[K pemContent] struct{ basetypes.StringValue }
 
-func (v certificatePEM) Type(context.Context) attr.Type { return certificatePEMType{} }
+func (v pemValue[K]) Type(context.Context) attr.Type { return pemType[K]{} }
 
-func (v certificatePEM) Equal(o attr.Value) bool {
-	other, ok := o.(certificatePEM)
+func (v pemValue[K]) Equal(o attr.Value) bool {
+	other, ok := o.(pemValue[K])
 	return ok && v.StringValue.Equal(other.StringValue)
 }
 
-func (v certificatePEM) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
-	newValue, ok := newValuable.(certificatePEM)
+func (v pemValue[K]) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
+	newValue, ok := newValuable.(pemValue[K])
 	if !ok {
 		return false, nil
 	}
-	return pemcert.SemanticallyEqual(v.ValueString(), newValue.ValueString()), nil
-}
-
-type privateKeyPEMType struct{ basetypes.StringType }
-
-func (t privateKeyPEMType) Equal(o attr.Type) bool { _, ok := o.(privateKeyPEMType); return ok }
-func (t privateKeyPEMType) String() string         { return "privateKeyPEMType" }
-func (t privateKeyPEMType) ValueType(context.Context) attr.Value {
-	return privateKeyPEM{}
-}
-
-func (t privateKeyPEMType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return privateKeyPEM{StringValue: in}, nil
-}
-
-func (t privateKeyPEMType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
-	v, err := t.StringType.ValueFromTerraform(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	s, ok := v.(basetypes.StringValue)
-	if !ok {
-		return nil, fmt.Errorf("unexpected value type %T", v)
-	}
-	return privateKeyPEM{StringValue: s}, nil
-}
-
-// privateKeyPEM is a PEM private key compared by the key it encodes, so the
-// same key in PKCS#1 or PKCS#8 form is the same value.
-type privateKeyPEM struct{ basetypes.StringValue }
-
-func (v privateKeyPEM) Type(context.Context) attr.Type { return privateKeyPEMType{} }
-
-func (v privateKeyPEM) Equal(o attr.Value) bool {
-	other, ok := o.(privateKeyPEM)
-	return ok && v.StringValue.Equal(other.StringValue)
-}
-
-func (v privateKeyPEM) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
-	newValue, ok := newValuable.(privateKeyPEM)
-	if !ok {
-		return false, nil
-	}
-	return sameKey(v.ValueString(), newValue.ValueString()), nil
+	var k K
+	return k.same(v.ValueString(), newValue.ValueString()), nil
 }
 
 // sameKey reports whether two PEM texts hold the same private key.
