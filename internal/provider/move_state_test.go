@@ -99,30 +99,38 @@ func goValues(t *testing.T, v tftypes.Value) any {
 	if v.IsNull() {
 		return nil
 	}
+	var (
+		out any
+		err error
+	)
 	switch {
 	case v.Type().Is(tftypes.String):
 		var s string
-		_ = v.As(&s)
-		return s
+		err = v.As(&s)
+		out = s
 	case v.Type().Is(tftypes.Bool):
 		var b bool
-		_ = v.As(&b)
-		return b
+		err = v.As(&b)
+		out = b
 	case v.Type().Is(tftypes.Number):
 		var f float64
-		_ = v.As(&f)
-		return int64(f)
+		err = v.As(&f)
+		out = int64(f)
 	case v.Type().Is(tftypes.Object{}):
 		var m map[string]tftypes.Value
-		_ = v.As(&m)
-		out := map[string]any{}
+		err = v.As(&m)
+		obj := map[string]any{}
 		for k, e := range m {
-			out[k] = goValues(t, e)
+			obj[k] = goValues(t, e)
 		}
-		return out
+		out = obj
+	default:
+		t.Fatalf("unexpected type %s", v.Type())
 	}
-	t.Fatalf("unexpected type %s", v.Type())
-	return nil
+	if err != nil {
+		t.Fatalf("decode %s: %v", v.Type(), err)
+	}
+	return out
 }
 
 func wantState(t *testing.T, got moveResult, want map[string]any) {

@@ -28,9 +28,11 @@ type terraformCLI struct {
 }
 
 // newTerraformCLI builds the provider and prepares an empty working
-// directory. extraOverrides maps further provider addresses (namespace/type)
-// to directories holding a binary for them.
-func newTerraformCLI(t *testing.T, extraOverrides map[string]string) *terraformCLI {
+// directory. stubProviders are further provider addresses (namespace/type)
+// served by a copy of this provider's binary: Terraform wants a binary for
+// every provider a state names, and for a move across resource types it asks
+// only the target provider about the resource, never the source.
+func newTerraformCLI(t *testing.T, stubProviders ...string) *terraformCLI {
 	t.Helper()
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
@@ -55,7 +57,15 @@ func newTerraformCLI(t *testing.T, extraOverrides map[string]string) *terraformC
 
 	var overrides strings.Builder
 	fmt.Fprintf(&overrides, "    %q = %q\n", "cfaop/cfaop", pluginDir)
-	for addr, d := range extraOverrides {
+	for _, addr := range stubProviders {
+		d := filepath.Join(root, "stub-"+strings.ReplaceAll(addr, "/", "-"))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		name := "terraform-provider-" + addr[strings.LastIndex(addr, "/")+1:]
+		if err := os.Symlink(filepath.Join(pluginDir, "terraform-provider-cfaop"), filepath.Join(d, name)); err != nil {
+			t.Fatal(err)
+		}
 		fmt.Fprintf(&overrides, "    %q = %q\n", addr, d)
 	}
 	cliConfig := filepath.Join(root, "cli.tfrc")
@@ -78,11 +88,6 @@ func newTerraformCLI(t *testing.T, extraOverrides map[string]string) *terraformC
 		host = "registry.terraform.io"
 	}
 	return &terraformCLI{t: t, bin: bin, dir: dir, env: env, host: host}
-}
-
-// pluginDir is the directory holding the provider binary built for this test.
-func (c *terraformCLI) pluginDir() string {
-	return filepath.Join(filepath.Dir(c.dir), "plugins")
 }
 
 // run runs the CLI in the working directory and returns its combined output
