@@ -62,8 +62,8 @@ func FreePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	port := l.Addr().(*net.TCPAddr).Port
+	return port, l.Close()
 }
 
 // Start writes the main configuration around site into dir and starts the
@@ -139,13 +139,21 @@ func (s *Server) Stop() error {
 	}
 	_ = s.cmd.Process.Signal(os.Interrupt)
 	select {
-	case <-s.done:
+	case err := <-s.done:
+		return stopped(err)
 	case <-time.After(5 * time.Second):
 		_ = s.cmd.Process.Kill()
-		<-s.done
+		return stopped(<-s.done)
 	}
-	// Apache's children may outlive a fast parent exit; the port must be free for the next run.
-	return nil
+}
+
+// stopped keeps a real failure and drops the exit caused by our own signal.
+func stopped(err error) error {
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) && !exitErr.Exited() {
+		return nil // ended by the signal we sent
+	}
+	return err
 }
 
 // Log returns the server's error log and console output, for failure messages.

@@ -60,7 +60,7 @@ func Direct(ctx context.Context, addr, hostname string, clientCert *tls.Certific
 	if err != nil {
 		return Probe{Err: err.Error()}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	return Probe{Status: resp.StatusCode, Body: string(body)}
 }

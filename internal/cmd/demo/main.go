@@ -52,14 +52,14 @@ func run(ctx context.Context, repo string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
+	defer func() { _ = os.RemoveAll(work) }()
 
 	step("Building the provider and starting the Cloudflare API emulator")
 	lab, err := originlab.New(ctx, originlab.Options{RepoRoot: root, WorkDir: work, Say: info, Delay: time.Second})
 	if err != nil {
 		return err
 	}
-	defer lab.Close()
+	defer func() { _ = lab.Close() }()
 	hostname := "app." + lab.ZoneName
 
 	step("Generating certificates (a client CA, the zone and hostname client certificates, the origin's TLS certificate)")
@@ -118,7 +118,7 @@ func run(ctx context.Context, repo string) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Stop()
+	defer func() { _ = srv.Stop() }()
 	if err := lab.Emu.SetOrigin(hostname, srv.Addr); err != nil {
 		return err
 	}
