@@ -64,7 +64,7 @@ func (c *Client) ListCertificates(ctx context.Context, kind CertificateKind, zon
 		}
 		return out, nil
 	}
-	var p aop.OriginTLSClientAuthListParams
+	var p aop.ZoneCertificateListParams
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	page, err := c.certs.List(ctx, p)
 	if err != nil {
@@ -78,6 +78,9 @@ func (c *Client) ListCertificates(ctx context.Context, kind CertificateKind, zon
 
 // GetCertificate reads one certificate.
 func (c *Client) GetCertificate(ctx context.Context, kind CertificateKind, zoneID, id string) (Certificate, error) {
+	if err := checkIDs("read "+kind.String(), zoneID, id); err != nil {
+		return Certificate{}, err
+	}
 	if kind == HostnameCertificate {
 		var p aop.HostnameCertificateGetParams
 		p.ZoneID.Value, p.ZoneID.Present = zoneID, true
@@ -88,7 +91,7 @@ func (c *Client) GetCertificate(ctx context.Context, kind CertificateKind, zoneI
 		return Certificate{ID: r.ID, Certificate: r.Certificate, Status: string(r.Status), Issuer: r.Issuer,
 			SerialNumber: r.SerialNumber, Signature: r.Signature, ExpiresOn: r.ExpiresOn, UploadedOn: r.UploadedOn}, nil
 	}
-	var p aop.OriginTLSClientAuthGetParams
+	var p aop.ZoneCertificateGetParams
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	r, err := c.certs.Get(ctx, id, p)
 	if err != nil {
@@ -113,7 +116,7 @@ func (c *Client) UploadCertificate(ctx context.Context, kind CertificateKind, zo
 		return Certificate{ID: r.ID, Certificate: r.Certificate, Status: string(r.Status), Issuer: r.Issuer,
 			SerialNumber: r.SerialNumber, Signature: r.Signature, ExpiresOn: r.ExpiresOn, UploadedOn: r.UploadedOn}, nil
 	}
-	var p aop.OriginTLSClientAuthNewParams
+	var p aop.ZoneCertificateNewParams
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	p.Certificate.Value, p.Certificate.Present = certPEM, true
 	p.PrivateKey.Value, p.PrivateKey.Present = keyPEM, true
@@ -126,13 +129,16 @@ func (c *Client) UploadCertificate(ctx context.Context, kind CertificateKind, zo
 
 // DeleteCertificate asks Cloudflare to delete a certificate; deletion completes asynchronously.
 func (c *Client) DeleteCertificate(ctx context.Context, kind CertificateKind, zoneID, id string) error {
+	if err := checkIDs("delete "+kind.String(), zoneID, id); err != nil {
+		return err
+	}
 	if kind == HostnameCertificate {
 		var p aop.HostnameCertificateDeleteParams
 		p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 		_, err := c.hostCerts.Delete(ctx, id, p)
 		return wrap("delete hostname certificate "+id, err)
 	}
-	var p aop.OriginTLSClientAuthDeleteParams
+	var p aop.ZoneCertificateDeleteParams
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	_, err := c.certs.Delete(ctx, id, p)
 	return wrap("delete zone certificate "+id, err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -45,15 +46,23 @@ type Config struct {
 	MaxBackoff time.Duration
 	// MinBackoff is the first wait; later waits double. Tests shorten it.
 	MinBackoff time.Duration
+	// RateLimit is the client's own budget of API requests per RateWindow
+	// (default DefaultRateLimit per DefaultRateWindow, Cloudflare's limit).
+	// Requests beyond it, or beyond the quota Cloudflare's Ratelimit header
+	// announces, wait instead of being refused. Negative turns pacing off.
+	RateLimit  int
+	RateWindow time.Duration
 	// Transport replaces the network transport (tests inject faults here).
 	Transport http.RoundTripper
+
+	clock clock // tests replace time
 }
 
 // Client calls Cloudflare's Authenticated Origin Pulls endpoints.
 type Client struct {
 	cfg         Config
 	httpClient  *http.Client
-	certs       *aop.OriginTLSClientAuthService
+	certs       *aop.ZoneCertificateService
 	hostCerts   *aop.HostnameCertificateService
 	hostnames   *aop.HostnameService
 	aopSettings *aop.SettingService
@@ -83,15 +92,33 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxRetries < 0 {
 		cfg.MaxRetries = 0
 	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.RateWindow <= 0 {
+		cfg.RateWindow = DefaultRateWindow
+	}
+	if cfg.clock == nil {
+		cfg.clock = realClock{}
+	}
 	next := cfg.Transport
 	if next == nil {
 		next = defaultTransport()
+	}
+	if cfg.RateLimit > 0 {
+		u, err := url.Parse(base)
+		if err != nil {
+			return nil, fmt.Errorf("base_url %q: %w", base, err)
+		}
+		next = &pacedTransport{pacer: newPacer(cfg.clock, cfg.RateLimit, cfg.RateWindow, cfg.MaxBackoff),
+			scheme: u.Scheme, host: u.Host, path: u.Path, next: next}
 	}
 	hc := &http.Client{Transport: &retryTransport{
 		next:       next,
 		maxRetries: cfg.MaxRetries,
 		minBackoff: cfg.MinBackoff,
 		maxBackoff: cfg.MaxBackoff,
+		secrets:    cfg.credentials(),
 	}}
 
 	opts := []option.RequestOption{
@@ -111,7 +138,7 @@ func New(cfg Config) (*Client, error) {
 	return &Client{
 		cfg:         cfg,
 		httpClient:  hc,
-		certs:       aop.NewOriginTLSClientAuthService(opts...),
+		certs:       aop.NewZoneCertificateService(opts...),
 		hostCerts:   aop.NewHostnameCertificateService(opts...),
 		hostnames:   aop.NewHostnameService(opts...),
 		aopSettings: aop.NewSettingService(opts...),
@@ -130,8 +157,25 @@ func NormalizeBaseURL(raw string) (string, error) {
 	if raw == "" {
 		return DefaultBaseURL, nil
 	}
+	shown := fmt.Sprintf("%q", raw)
+	if strings.Contains(raw, "@") {
+		shown = "(not shown: it holds an @, perhaps credentials)" // never echo a password into a diagnostic
+	}
 	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
-		return "", fmt.Errorf("base_url %q must start with https:// (or http:// for a local emulator)", raw)
+		return "", fmt.Errorf("base_url %s must start with https:// (or http:// for a local emulator)", shown)
+	}
+	// The URL is logged and used for every request: it must be a plain
+	// scheme://host[:port][/path], without credentials, query or fragment.
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("base_url %s is not a valid URL", shown)
+	case u.User != nil:
+		return "", fmt.Errorf("base_url must not contain credentials (user:password@host): set api_token, or api_key and email, instead")
+	case u.Hostname() == "":
+		return "", fmt.Errorf("base_url %s has no host name", shown)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(raw, "?#"):
+		return "", fmt.Errorf("base_url %s must not have a query (?) or a fragment (#)", shown)
 	}
 	raw = strings.TrimRight(raw, "/")
 	if !strings.HasSuffix(raw, "/client/v4") {
@@ -140,11 +184,19 @@ func NormalizeBaseURL(raw string) (string, error) {
 	return raw + "/", nil
 }
 
+// maxIdleConnsPerHost covers -parallelism up to 64.
+const maxIdleConnsPerHost = 64
+
 func defaultTransport() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	// A server that accepts the connection but never answers must not hang a run.
 	t.ResponseHeaderTimeout = 60 * time.Second
 	t.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	// Terraform reads and writes many resources at once (10 by default, as
+	// -parallelism says). Keep a connection per parallel request alive
+	// instead of Go's default of two, so a refresh of 500 resources does not
+	// open hundreds of TLS connections to the API.
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	return t
 }
 

@@ -20,10 +20,11 @@ type retryTransport struct {
 	maxRetries int
 	minBackoff time.Duration
 	maxBackoff time.Duration
+	secrets    []string // masked in every log line (see RedactLogs)
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
+	ctx := RedactLogs(req.Context(), t.secrets)
 	var body []byte
 	if req.Body != nil {
 		var err error
@@ -114,6 +115,9 @@ func (t *retryTransport) backoff(attempt int) time.Duration {
 	return min(d, t.maxBackoff)
 }
 
+// maxRetryAfterSeconds bounds a Retry-After in seconds before conversion.
+const maxRetryAfterSeconds = 24 * 60 * 60
+
 // retryAfter reads Retry-After in seconds or as an HTTP date.
 func retryAfter(resp *http.Response) (time.Duration, bool) {
 	v := resp.Header.Get("Retry-After")
@@ -121,7 +125,9 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 		return 0, false
 	}
 	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second, true
+		// A huge value would overflow into a negative wait (an immediate
+		// retry); a day is longer than any max_backoff caps it to anyway.
+		return time.Duration(min(secs, maxRetryAfterSeconds)) * time.Second, true
 	}
 	if at, err := http.ParseTime(v); err == nil {
 		return max(time.Until(at), 0), true

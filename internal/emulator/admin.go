@@ -18,6 +18,10 @@ import (
 //	POST /__emulator/reset                           Reset (and ResetCounts with ?counts=true)
 //	POST /__emulator/faults                          SetFaults; body is Faults as JSON, durations as "1.5s"
 //	POST /__emulator/delay?d=2s                      SetDelay
+//	POST /__emulator/latency?d=50ms                  SetLatency
+//	GET  /__emulator/ratelimit                       RateLimitStatus as JSON
+//	POST /__emulator/ratelimit                       SetRateLimit; body {"limit":1200,"window":"300s","lockout":"300s"}, {"limit":0} turns it off
+//	POST /__emulator/ratelimit?reset=true            ResetRateLimit (no body)
 //	GET  /__emulator/gaps?zone_id=ID&hostname=NAME   HostnameGaps as JSON
 //	GET  /__emulator/origins                         Origins as JSON: {"app.example.com":"127.0.0.1:8443"}
 //	POST /__emulator/origins                         SetOrigin; body {"hostname":"...","address":"127.0.0.1:8443"}, "" removes
@@ -37,6 +41,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		"state": {http.MethodGet}, "requests": {http.MethodGet}, "gaps": {http.MethodGet},
 		"reset": {http.MethodPost}, "faults": {http.MethodPost}, "delay": {http.MethodPost},
 		"origins": {http.MethodGet, http.MethodPost}, "pull": {http.MethodPost},
+		"latency": {http.MethodPost}, "ratelimit": {http.MethodGet, http.MethodPost},
 	}[op]
 	switch {
 	case allowed == nil:
@@ -85,6 +90,16 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.SetDelay(d)
 		writeJSON(w, http.StatusOK, ok)
+	case "latency":
+		d, err := time.ParseDuration(r.URL.Query().Get("d"))
+		if err != nil || d < 0 {
+			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest, "Invalid request: d must be a non-negative duration such as 50ms"))
+			return
+		}
+		s.SetLatency(d)
+		writeJSON(w, http.StatusOK, ok)
+	case "ratelimit":
+		s.serveAdminRateLimit(w, r)
 	case "origins":
 		if r.Method == http.MethodGet {
 			writeJSON(w, http.StatusOK, s.Origins())
@@ -139,4 +154,36 @@ func decodeAdminBody(w http.ResponseWriter, r *http.Request, v any) *apiError {
 		return errorf(http.StatusBadRequest, codeInvalidJSON, "Invalid request: the request body is not valid JSON (%v)", err)
 	}
 	return nil
+}
+
+// serveAdminRateLimit answers GET and POST /__emulator/ratelimit.
+func (s *Server) serveAdminRateLimit(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet {
+		writeJSON(w, http.StatusOK, s.RateLimitStatus())
+		return
+	}
+	if r.URL.Query().Get("reset") == "true" {
+		s.ResetRateLimit()
+		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+		return
+	}
+	var body struct {
+		Limit   *int         `json:"limit"`
+		Window  wireDuration `json:"window"`
+		Lockout wireDuration `json:"lockout"`
+	}
+	if apiErr := decodeAdminBody(w, r, &body); apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	if body.Limit == nil {
+		writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest,
+			`Invalid request: limit is required, e.g. {"limit":1200,"window":"300s","lockout":"300s"}; {"limit":0} turns the rate limit off`))
+		return
+	}
+	if err := s.SetRateLimit(RateLimit{Limit: *body.Limit, Window: time.Duration(body.Window), Lockout: time.Duration(body.Lockout)}); err != nil {
+		writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest, "Invalid request: %v", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }

@@ -30,6 +30,14 @@
 // certificate. So an origin configured to require client certificates can be
 // tested end to end: which certificate it receives, and whether it refuses.
 //
+// # Latency and rate limit
+//
+// Config.Latency (SetLatency) delays every API answer like a round trip to
+// Cloudflare. Config.RateLimit (SetRateLimit) enforces Cloudflare's limit of
+// 1,200 requests per five minutes per token, with its lock-out, its 429
+// answer and its Ratelimit and Ratelimit-Policy headers; it is off unless
+// configured. Both are what the benchmark (internal/bench) runs against.
+//
 // # Error codes
 //
 // Cloudflare documents only some of its error codes; the emulator uses the
@@ -58,6 +66,6 @@
 //	400  1418   Invalid hostname <h>: ... (not a hostname inside the zone)
 //	400  1419   Hostname association limit reached ... (100 per certificate)
 //	400  1420   Hostname <h> appears more than once in the request
-//	429  971    More than 1200 requests per 300 seconds reached. ... (injected fault only)
+//	429  971    More than 1200 requests per 300 seconds reached. ... (rate limit, see RateLimit, or injected fault)
 //	any  10001  Emulated failure: HTTP <status> (other injected faults)
 package emulator

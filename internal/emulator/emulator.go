@@ -62,6 +62,12 @@ type Config struct {
 	// PullTimeout bounds one Pull (connect, TLS handshake, request and
 	// response). Zero means DefaultPullTimeout.
 	PullTimeout time.Duration
+	// Latency is added before every API request is answered, as the round
+	// trip to Cloudflare would (injected faults add their own on top).
+	Latency time.Duration
+	// RateLimit enforces Cloudflare's API rate limit; off unless
+	// RateLimit.Limit is set (CloudflareRateLimit for the real figure).
+	RateLimit RateLimit
 }
 
 // Server is the emulator. Create it with New; it is safe for concurrent use.
@@ -81,6 +87,8 @@ type Server struct {
 
 	mu        sync.Mutex
 	delay     time.Duration
+	latency   time.Duration
+	rate      rateLimiter
 	zones     []*zone // in configuration order
 	zonesByID map[string]*zone
 	counts    map[string]int
@@ -118,6 +126,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Delay < 0 {
 		return nil, fmt.Errorf("emulator: negative delay %s", cfg.Delay)
 	}
+	if cfg.Latency < 0 {
+		return nil, fmt.Errorf("emulator: negative latency %s", cfg.Latency)
+	}
+	s.latency = cfg.Latency
+	rate, err := cfg.RateLimit.normalized()
+	if err != nil {
+		return nil, err
+	}
+	s.rate = rateLimiter{cfg: rate, windows: map[string]*rateWindow{}}
 	switch {
 	case cfg.PullTimeout < 0:
 		return nil, fmt.Errorf("emulator: negative pull timeout %s", cfg.PullTimeout)
@@ -140,7 +157,6 @@ func New(cfg Config) (*Server, error) {
 		s.zones = append(s.zones, z)
 		s.zonesByID[id] = z
 	}
-	var err error
 	s.caCert, s.caKey, s.caPEM, err = newOriginPullCA(created)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: creating the origin-pull CA: %w", err)
@@ -238,6 +254,13 @@ func (s *Server) SetDelay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.delay = d
+}
+
+// SetLatency changes the time added before every API request is answered.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = max(d, 0)
 }
 
 // Counts returns the number of requests received per "METHOD /path/shape",
@@ -345,7 +368,8 @@ func (s *Server) serveCA(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveAPI counts the request, applies latency and faults, then answers it.
+// serveAPI counts the request, applies latency, the rate limit and faults,
+// then answers it.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	apiPath := strings.TrimPrefix(r.URL.Path, APIPrefix)
@@ -377,13 +401,19 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	body, bodyErr := io.ReadAll(http.MaxBytesReader(rec, r.Body, maxBodyBytes))
 
 	s.mu.Lock()
-	latency := s.faults.Latency
-	fault, faulted := s.faults.take(r.Method, r.URL.Path)
+	latency := s.latency + s.faults.Latency
 	s.mu.Unlock()
 	if !sleepCtx(r.Context(), latency) {
 		outcome = "client gone"
 		return
 	}
+	if !s.rateLimit(rec, r) {
+		outcome = "429 rate limited"
+		return
+	}
+	s.mu.Lock()
+	fault, faulted := s.faults.take(r.Method, r.URL.Path)
+	s.mu.Unlock()
 	answer := func(w http.ResponseWriter) {
 		s.answerAPI(w, r, rt, params, allowed, apiPath, body, bodyErr)
 	}

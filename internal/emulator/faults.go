@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,22 +14,36 @@ import (
 
 // Faults are injected into API requests (under /client/v4) only; the CA
 // endpoint and the admin endpoints are never affected.
+//
+// One-shot faults (FailNext entries without a Probability) fail the next
+// matching requests and are used up. Probabilistic faults (Probability > 0)
+// stay for the whole run and fail a random share of the matching requests,
+// drawn from a generator seeded with Seed: a "fault mix" for a whole apply.
 type Faults struct {
 	// Latency is added before every API request is answered.
 	Latency time.Duration `json:"latency"`
-	// FailNext lists one-shot faults. A request uses the first fault that
-	// matches it and consumes one of its Times; a fault is dropped when its
-	// Times are used up.
+	// FailNext lists the faults. A request uses the first fault that matches
+	// it (method, path, Skip, and the draw of a probabilistic fault) and
+	// consumes one of its Times; a fault is dropped when its Times are used up.
 	FailNext []Fault `json:"fail_next"`
+	// Seed seeds the draws of probabilistic faults. The same seed gives the
+	// same sequence of draws; concurrent requests may still arrive in a
+	// different order from one run to the next.
+	Seed uint64 `json:"seed"`
+
+	rng      *rand.Rand
+	injected map[string]int // fault kind -> requests it was applied to
 }
 
 // Fault describes how to fail requests that match Method and PathContains.
 //
 // Without AfterApply the request is not applied: after Hang, the emulator
 // closes the connection (Reset), answers Status in the Cloudflare error
-// envelope, or, with neither, answers normally (a slow request). With
-// AfterApply the request is applied first and its answer is then replaced:
-// by a closed connection (Reset) or by Status (500 if Status is zero).
+// envelope, or, with neither, answers normally (a slow request, or with a
+// Probability a latency spike). With AfterApply the request is applied first
+// and its answer is then replaced: by a closed connection (Reset) or by
+// Status (500 if Status is zero). A Hang longer than the client waits is a
+// request that never answers.
 type Fault struct {
 	// Method matches the HTTP method; empty matches any.
 	Method string `json:"method"`
@@ -45,21 +61,94 @@ type Fault struct {
 	Reset bool `json:"reset"`
 	// Hang sleeps this long before answering (or until the client gives up).
 	Hang time.Duration `json:"hang"`
-	// Times is how many requests this fault applies to; 0 means 1.
+	// Times is how many requests this fault applies to; 0 means 1 for a
+	// one-shot fault and no limit for a probabilistic one.
 	Times int `json:"times"`
+	// Probability, from 0 to 1, makes the fault probabilistic: each matching
+	// request is failed with this probability, and the fault stays after it
+	// fired. 0 means a one-shot fault that fails every matching request
+	// until its Times are used up.
+	Probability float64 `json:"probability"`
+	// Burst, for a probabilistic fault, also fails the next Burst-1 matching
+	// requests once a draw hits, without drawing: a burst of 429s, say.
+	Burst int `json:"burst"`
+	// Skip lets the first Skip matching requests through before the fault
+	// applies: Skip 2 with Method POST fails the third POST.
+	Skip int `json:"skip"`
+	// Notify, when set, receives an event each time the fault is applied:
+	// for AfterApply once the change is made, otherwise before any Hang.
+	// Sends never block (an event is dropped when the channel is full).
+	// In-process only; the admin endpoint cannot set it.
+	Notify chan<- FaultEvent `json:"-"`
+
+	burstLeft int
 }
 
-// SetFaults replaces the injected faults; Faults{} removes them all.
+// FaultEvent tells a Notify channel which request a fault was applied to.
+type FaultEvent struct {
+	Method string
+	Path   string
+	Kind   string
+}
+
+// unlimited marks a fault whose Times never run out.
+const unlimited = -1
+
+// SetFaults replaces the injected faults and clears the count of injected
+// faults; Faults{} removes them all.
 func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f.FailNext = append([]Fault(nil), f.FailNext...)
 	for i := range f.FailNext {
-		if f.FailNext[i].Times <= 0 {
-			f.FailNext[i].Times = 1
+		ft := &f.FailNext[i]
+		ft.burstLeft = 0
+		switch {
+		case ft.Times > 0:
+		case ft.Probability > 0:
+			ft.Times = unlimited
+		default:
+			ft.Times = 1
 		}
 	}
+	f.rng = rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))
+	f.injected = map[string]int{}
 	s.faults = f
+}
+
+// InjectedFaults returns how many requests each kind of fault was applied
+// to since the last SetFaults, keyed by Fault.Kind, e.g. "503 before apply".
+func (s *Server) InjectedFaults() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.faults.injected))
+	for k, v := range s.faults.injected {
+		out[k] = v
+	}
+	return out
+}
+
+// Kind names what the fault does, for counts and logs.
+func (ft Fault) Kind() string {
+	switch {
+	case ft.Reset && ft.AfterApply:
+		return "reset after apply"
+	case ft.Reset:
+		return "reset before apply"
+	case ft.Status == http.StatusTooManyRequests:
+		return "429"
+	case ft.AfterApply:
+		status := ft.Status
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		return fmt.Sprintf("%d after apply", status)
+	case ft.Status != 0:
+		return fmt.Sprintf("%d before apply", ft.Status)
+	case ft.Hang > 0:
+		return "slow answer"
+	}
+	return "no-op"
 }
 
 // take consumes the first fault matching the request. Callers hold s.mu.
@@ -72,14 +161,52 @@ func (f *Faults) take(method, path string) (Fault, bool) {
 		if ft.PathContains != "" && !strings.Contains(path, ft.PathContains) {
 			continue
 		}
-		out := *ft
-		ft.Times--
-		if ft.Times <= 0 {
-			f.FailNext = append(f.FailNext[:i], f.FailNext[i+1:]...)
+		if ft.Skip > 0 {
+			ft.Skip--
+			continue
 		}
+		if ft.Probability > 0 {
+			if ft.burstLeft > 0 {
+				ft.burstLeft--
+			} else if f.draw() >= ft.Probability {
+				continue
+			} else if ft.Burst > 1 {
+				ft.burstLeft = ft.Burst - 1
+			}
+		}
+		out := *ft
+		if ft.Times != unlimited {
+			ft.Times--
+			if ft.Times <= 0 {
+				f.FailNext = append(f.FailNext[:i], f.FailNext[i+1:]...)
+			}
+		}
+		if f.injected == nil {
+			f.injected = map[string]int{}
+		}
+		f.injected[out.Kind()]++
 		return out, true
 	}
 	return Fault{}, false
+}
+
+// draw returns a number in [0, 1) from the seeded generator.
+func (f *Faults) draw() float64 {
+	if f.rng == nil {
+		f.rng = rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))
+	}
+	return f.rng.Float64()
+}
+
+// notify tells ft's Notify channel, if any, without ever blocking.
+func (ft Fault) notify(r *http.Request) {
+	if ft.Notify == nil {
+		return
+	}
+	select {
+	case ft.Notify <- FaultEvent{Method: r.Method, Path: r.URL.Path, Kind: ft.Kind()}:
+	default:
+	}
 }
 
 // applyFault answers r according to ft; answer writes the normal response.
@@ -90,6 +217,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, ft Fault, an
 		applied = newBufferedResponse()
 		answer(applied)
 	}
+	ft.notify(r)
 	if !sleepCtx(r.Context(), ft.Hang) {
 		return "fault: client gone during hang"
 	}
@@ -142,6 +270,7 @@ func (b *bufferedResponse) WriteHeader(code int)        { b.status = code }
 // strings ("1.5s") or nanoseconds.
 type faultsWire struct {
 	Latency  wireDuration `json:"latency"`
+	Seed     uint64       `json:"seed"`
 	FailNext []struct {
 		Method       string       `json:"method"`
 		PathContains string       `json:"path_contains"`
@@ -151,6 +280,9 @@ type faultsWire struct {
 		Reset        bool         `json:"reset"`
 		Hang         wireDuration `json:"hang"`
 		Times        int          `json:"times"`
+		Probability  float64      `json:"probability"`
+		Burst        int          `json:"burst"`
+		Skip         int          `json:"skip"`
 	} `json:"fail_next"`
 }
 
@@ -185,11 +317,18 @@ func parseFaults(body []byte) (Faults, error) {
 	if err := dec.Decode(&w); err != nil {
 		return Faults{}, err
 	}
-	f := Faults{Latency: time.Duration(w.Latency)}
-	for _, x := range w.FailNext {
+	f := Faults{Latency: time.Duration(w.Latency), Seed: w.Seed}
+	for i, x := range w.FailNext {
+		if x.Probability < 0 || x.Probability > 1 || math.IsNaN(x.Probability) {
+			return Faults{}, fmt.Errorf("fail_next[%d]: probability must be from 0 to 1, got %v", i, x.Probability)
+		}
+		if x.Times < 0 || x.Burst < 0 || x.Skip < 0 {
+			return Faults{}, fmt.Errorf("fail_next[%d]: times, burst and skip must not be negative", i)
+		}
 		f.FailNext = append(f.FailNext, Fault{
 			Method: x.Method, PathContains: x.PathContains, Status: x.Status, RetryAfter: x.RetryAfter,
 			AfterApply: x.AfterApply, Reset: x.Reset, Hang: time.Duration(x.Hang), Times: x.Times,
+			Probability: x.Probability, Burst: x.Burst, Skip: x.Skip,
 		})
 	}
 	return f, nil

@@ -41,6 +41,7 @@ type Options struct {
 	RepoRoot  string        // where main.go is
 	WorkDir   string        // scratch space for the provider build and CLI config
 	ZoneName  string        // default example.com
+	MoreZones []string      // further zones the emulator serves
 	Delay     time.Duration // emulator status delay
 	Terraform string        // default: terraform on PATH, else /usr/local/bin/terraform
 	Say       func(format string, args ...any)
@@ -82,7 +83,7 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 	if err := os.WriteFile(l.cliConfig, []byte(rc), 0o644); err != nil {
 		return nil, err
 	}
-	emu, err := emulator.New(emulator.Config{Zones: []string{o.ZoneName}, Token: l.Token, Delay: o.Delay})
+	emu, err := emulator.New(emulator.Config{Zones: append([]string{o.ZoneName}, o.MoreZones...), Token: l.Token, Delay: o.Delay})
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +115,8 @@ func (l *Lab) say(format string, args ...any) {
 type Workspace struct {
 	lab *Lab
 	Dir string
+	// Env adds variables to every command, e.g. TF_LOG=TRACE.
+	Env []string
 }
 
 // Workspace writes files into dir and returns a handle to run Terraform there.
@@ -129,8 +132,9 @@ func (l *Lab) Workspace(dir string, files map[string]string) (*Workspace, error)
 	return &Workspace{lab: l, Dir: dir}, nil
 }
 
-// Run runs terraform with args and returns its combined output.
-func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
+// Command returns terraform with args, set up as Run runs it, for callers
+// that need the process itself (to signal or kill it).
+func (w *Workspace) Command(ctx context.Context, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, w.lab.Terraform, append([]string{"-chdir=" + w.Dir}, args...)...)
 	cmd.Env = append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+w.lab.cliConfig,
@@ -140,6 +144,13 @@ func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
 		"CLOUDFLARE_API_TOKEN="+w.lab.Token,
 		"CFAOP_GLOBAL_CA_URL="+w.lab.CAURL,
 	)
+	cmd.Env = append(cmd.Env, w.Env...)
+	return cmd
+}
+
+// Run runs terraform with args and returns its combined output.
+func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
+	cmd := w.Command(ctx, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

@@ -70,6 +70,7 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: fmt.Sprintf("ID of the %s, as Cloudflare assigned it (see `cfaop_%ss`).", d.kind, d.typeSuffix),
 		Required:            true,
+		Validators:          []validatorString{certificateIDValidator{}},
 	}
 	resp.Schema = schema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }

@@ -274,6 +274,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	ctx = cfapi.RedactLogs(ctx, nil) // the key is in scope here: never let an error text log it
 
 	zoneID := plan.ZoneID.ValueString()
 	keyPEM, keyAttr := plan.PrivateKey.ValueString(), "private_key"
@@ -300,9 +301,18 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.AddAttributeError(path.Root(keyAttr), pemcert.SummaryInvalidKeyPEM, err.Error())
 		return
 	}
+	attempt := r.data.journal.begin(ctx, zoneID, r.kind, info.SHA256Fingerprint)
 	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint)
+	if cfapi.HasCode(err, cfapi.CodeCertificateExists) {
+		if found, ok := r.adoptInterrupted(ctx, zoneID, info.SHA256Fingerprint, &resp.Diagnostics); ok {
+			uploaded, err = found, nil
+		}
+	}
 	r.data.certificates.Invalidate(r.kind, zoneID)
 	if err != nil {
+		if !cfapi.IsAmbiguous(err) {
+			r.data.journal.abandon(ctx, attempt) // provably not stored by this attempt
+		}
 		r.addUploadError(ctx, &resp.Diagnostics, zoneID, info.SHA256Fingerprint, err)
 		return
 	}
@@ -360,6 +370,33 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 		}
 		delay *= 2
 	}
+}
+
+// adoptInterrupted takes over the certificate Cloudflare already holds when
+// the upload journal shows that an earlier Terraform run in this working
+// directory sent it and was interrupted before saving state (see
+// upload_journal.go). Otherwise the 1406 stays an error.
+func (r *certificateResource) adoptInterrupted(ctx context.Context, zoneID, fingerprint string, diags *diag.Diagnostics) (cfapi.Certificate, bool) {
+	if r.data.journal == nil {
+		return cfapi.Certificate{}, false
+	}
+	found, ok, err := r.findByFingerprint(ctx, zoneID, fingerprint)
+	if err != nil || !ok {
+		return cfapi.Certificate{}, false
+	}
+	prev, ok := r.data.journal.adoptable(ctx, zoneID, r.kind, fingerprint, found.UploadedOn)
+	if !ok {
+		return cfapi.Certificate{}, false
+	}
+	tflog.Warn(ctx, "Adopted a certificate uploaded by an interrupted earlier run", map[string]any{
+		"certificate_id": found.ID, "attempted_at": prev.AttemptedAt.Format(time.RFC3339), "uploaded_on": formatTime(found.UploadedOn),
+	})
+	diags.AddWarning("Certificate Adopted From An Interrupted Run",
+		fmt.Sprintf("Cloudflare already had this certificate (SHA-256 %s) as %s %s in zone %s, uploaded on %s. This working directory's "+
+			"upload journal shows that an earlier Terraform run sent it at %s and ended before saving state, so Terraform now manages "+
+			"that certificate instead of uploading it again.",
+			fingerprint, r.kind, found.ID, zoneID, formatTime(found.UploadedOn), prev.AttemptedAt.Format(time.RFC3339)))
+	return found, true
 }
 
 // findByFingerprint finds a live certificate of this kind with the given fingerprint.
@@ -468,6 +505,8 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	fillCertificate(&state, got, pemcert.Describe(cert))
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	// State holds the certificate: an earlier interrupted upload of it needs no adoption.
+	r.data.journal.forget(ctx, zoneID, r.kind, state.SHA256Fingerprint.ValueString())
 }
 
 // Update changes nothing at Cloudflare: certificates are immutable, and only
@@ -510,6 +549,9 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	ctx = tflog.SetField(ctx, "certificate_id", id)
 	err := r.data.client.DeleteCertificate(ctx, r.kind, zoneID, id)
 	r.data.certificates.Invalidate(r.kind, zoneID)
+	if err == nil || cfapi.IsNotFound(err) {
+		r.data.journal.forget(ctx, zoneID, r.kind, state.SHA256Fingerprint.ValueString())
+	}
 	if cfapi.IsNotFound(err) {
 		return
 	}
@@ -544,7 +586,7 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 
 func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	zoneID, id, ok := strings.Cut(req.ID, "/")
-	if !ok || !zoneIDPattern.MatchString(zoneID) || id == "" || strings.Contains(id, "/") {
+	if !ok || !zoneIDPattern.MatchString(zoneID) || !certificateIDForm.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Import a %s as <zone_id>/<certificate_id>, for example: terraform import %s.this 023e105f4ecef8ad9ca31a8372d0c353/2458ce5a-0c35-4c7f-82c7-8e9487d3ff60. Got %q.",
 				r.kind, r.typeName(), req.ID))

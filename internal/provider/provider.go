@@ -51,6 +51,9 @@ func New(version string) func() provider.Provider {
 
 type cfaopProvider struct {
 	version string
+	// journalDir holds the upload journal; empty means TF_DATA_DIR or
+	// .terraform in the working directory (tests set it).
+	journalDir string
 }
 
 type providerModel struct {
@@ -69,6 +72,7 @@ type providerData struct {
 	client        *cfapi.Client
 	bindings      *coalesce.Coalescer
 	certificates  *certificateCache
+	journal       *uploadJournal // nil when off
 	globalCAURL   string
 	expiryWarning time.Duration
 }
@@ -194,6 +198,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		client:        client,
 		bindings:      coalesce.New(client.PutBindings, bindingBatchWindow, bindingBatchMax),
 		certificates:  newCertificateCache(client),
+		journal:       openUploadJournal(ctx, p.journalDir),
 		globalCAURL:   stringOr(cfg.GlobalCAURL, os.Getenv(envGlobalCAURL)),
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 	}

@@ -2,36 +2,82 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
-// Polling starts fast and backs off, so an object that becomes active after
-// 2 seconds costs three reads, and a slow one does not burn the rate limit.
+// Status polling is what a large apply spends most of its API requests on:
+// 500 bindings polled three times each would use more than Cloudflare's
+// 1,200 requests per five minutes. A change takes Cloudflare a couple of
+// seconds to deploy, so the first poll waits that long and later polls back
+// off: polls happen 2, 4, 8, 16, 31, 46, ... seconds after the write. An
+// object that is active after 2 seconds costs one poll, after 10 seconds
+// four; a slow one costs one request per pollMax.
 const (
-	pollFirst = 500 * time.Millisecond
+	pollFirst = 2 * time.Second
 	pollMax   = 15 * time.Second
 )
+
+// pollDelay is the wait before poll number attempt (1-based).
+func pollDelay(attempt int) time.Duration {
+	if attempt <= 2 {
+		return pollFirst
+	}
+	return min(pollFirst<<min(attempt-2, 8), pollMax)
+}
 
 // waitFor polls check until it reports done, fails, or ctx ends. what names
 // the object in logs and in the timeout error.
 func waitFor(ctx context.Context, what string, check func(ctx context.Context) (done bool, status string, err error)) (string, error) {
-	delay := pollFirst
 	status := ""
+	failed := 0 // consecutive polls that failed transiently
 	for attempt := 1; ; attempt++ {
 		select {
 		case <-ctx.Done():
 			return status, fmt.Errorf("timed out waiting for %s (last status %q): %w", what, status, ctx.Err())
-		case <-time.After(delay):
+		case <-time.After(pollDelay(attempt)):
 		}
 		done, st, err := check(ctx)
-		status = st
+		if st != "" {
+			status = st
+		}
 		tflog.Debug(ctx, "Polled status", map[string]any{"object": what, "status": st, "attempt": attempt})
+		if err != nil && ctx.Err() != nil {
+			// A poll cut off by the deadline is a timeout, not an API failure.
+			return status, fmt.Errorf("timed out waiting for %s (last status %q): %w", what, status, ctx.Err())
+		}
+		if err != nil && transientPollError(err) && failed < maxTransientPolls {
+			// The object was written; one unanswered poll says nothing about
+			// it. Failing here would taint a good certificate or binding.
+			failed++
+			tflog.Warn(ctx, "Status poll failed; polling again", map[string]any{"object": what, "attempt": attempt, "error": err.Error()})
+			continue
+		}
 		if err != nil || done {
 			return status, err
 		}
-		delay = min(delay*2, pollMax)
+		failed = 0
 	}
+}
+
+// maxTransientPolls is how many polls in a row may fail with a server or
+// network error (each after the client's own retries) before the wait
+// gives up.
+const maxTransientPolls = 3
+
+// transientPollError reports whether a failed poll is a server or network
+// failure (5xx, 429, a broken connection) rather than an answer about the
+// object (not found, forbidden) or a refused request.
+func transientPollError(err error) bool {
+	var apiErr *cfapi.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode >= 500 || apiErr.StatusCode == http.StatusTooManyRequests
+	}
+	return !errors.Is(err, cfapi.ErrInvalidID)
 }

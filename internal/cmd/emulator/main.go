@@ -92,6 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	delay := fs.Duration("delay", 2*time.Second, "status transition delay (pending_deployment -> active, pending_deletion -> deleted)")
 	var origins originFlags
 	fs.Var(&origins, "origin", "hostname=address: origin (loopback host:port) the emulated edge pulls from for hostname, e.g. app.example.com=127.0.0.1:8443; repeat for several")
+	latency := fs.Duration("latency", 0, "time added before every API answer, like a round trip to Cloudflare (e.g. 50ms)")
+	rateLimit := fs.Int("rate-limit", 0, fmt.Sprintf("API requests allowed per token and window, answered 429 beyond (Cloudflare: %d); 0 turns the limit off", emulator.CloudflareRateLimit))
+	rateWindow := fs.Duration("rate-window", emulator.CloudflareRateWindow, "length of a rate limit window")
+	rateLockout := fs.Duration("rate-lockout", emulator.CloudflareRateLockout, "how long a token that exceeded the rate limit is refused")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -102,7 +106,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(zones) == 0 {
 		zones = zoneFlags{emulator.DefaultZone}
 	}
-	cfg := emulator.Config{Zones: zones, Token: *token, Delay: *delay}
+	cfg := emulator.Config{Zones: zones, Token: *token, Delay: *delay, Latency: *latency,
+		RateLimit: emulator.RateLimit{Limit: *rateLimit, Window: *rateWindow, Lockout: *rateLockout}}
 	if !*quiet {
 		logger := log.New(stderr, "", log.LstdFlags)
 		cfg.Logf = logger.Printf
@@ -120,39 +125,47 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 
+	// Writes to stdout are best effort: the emulator serves either way.
+	out := func(format string, a ...any) { _, _ = fmt.Fprintf(stdout, format, a...) }
 	root := strings.TrimSuffix(baseURL, emulator.APIPrefix)
-	fmt.Fprintf(stdout, "Cloudflare Authenticated Origin Pulls API emulator, listening on loopback only.\n\n")
-	fmt.Fprintf(stdout, "  Base URL:        %s\n", baseURL)
-	fmt.Fprintf(stdout, "  API token:       %s\n", *token)
+	out("Cloudflare Authenticated Origin Pulls API emulator, listening on loopback only.\n\n")
+	out("  Base URL:        %s\n", baseURL)
+	out("  API token:       %s\n", *token)
 	for _, z := range zones {
-		fmt.Fprintf(stdout, "  Zone:            %s (ID %s)\n", z, srv.ZoneID(z))
+		out("  Zone:            %s (ID %s)\n", z, srv.ZoneID(z))
 	}
-	fmt.Fprintf(stdout, "  Origin-pull CA:  %s%s\n", root, emulator.CAPath)
-	fmt.Fprintf(stdout, "  Status delay:    %s\n", *delay)
+	out("  Origin-pull CA:  %s%s\n", root, emulator.CAPath)
+	out("  Status delay:    %s\n", *delay)
+	if *latency > 0 {
+		out("  Latency:         %s per API request\n", *latency)
+	}
+	if *rateLimit > 0 {
+		out("  Rate limit:      %d requests per %s per token, then locked out for %s\n", *rateLimit, *rateWindow, *rateLockout)
+	}
 	configured := srv.Origins()
 	originHosts := slices.Sorted(maps.Keys(configured))
 	for _, host := range originHosts {
-		fmt.Fprintf(stdout, "  Origin:          %s -> %s\n", host, configured[host])
+		out("  Origin:          %s -> %s\n", host, configured[host])
 	}
-	fmt.Fprintf(stdout, "  Admin endpoints: %s%s{state,requests,reset,faults,delay,gaps,origins,pull}\n\n", root, emulator.AdminPrefix)
-	fmt.Fprintf(stdout, "Use it from the provider with:\n\n")
-	fmt.Fprintf(stdout, "  export CLOUDFLARE_BASE_URL=%s\n", baseURL)
-	fmt.Fprintf(stdout, "  export CLOUDFLARE_API_TOKEN=%s\n", *token)
-	fmt.Fprintf(stdout, "  export CFAOP_GLOBAL_CA_URL=%s%s\n\n", root, emulator.CAPath)
+	out("  Admin endpoints: %s%s{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull}\n\n", root, emulator.AdminPrefix)
+	out("Use it from the provider with:\n\n")
+	out("  export CLOUDFLARE_BASE_URL=%s\n", baseURL)
+	out("  export CLOUDFLARE_API_TOKEN=%s\n", *token)
+	out("  export CFAOP_GLOBAL_CA_URL=%s%s\n\n", root, emulator.CAPath)
 	pullHost := "app." + srv.Snapshot().Zones[0].Name
 	if len(originHosts) > 0 {
 		pullHost = originHosts[0]
 	}
-	fmt.Fprintf(stdout, "Pull from an origin as Cloudflare's edge would, presenting the client certificate\n")
-	fmt.Fprintf(stdout, "of the current AOP configuration (hostname > zone > global; origins with -origin\n")
-	fmt.Fprintf(stdout, "or POST %sorigins; the origin's own certificate is not verified, as in SSL mode Full):\n\n", emulator.AdminPrefix)
-	fmt.Fprintf(stdout, "  curl -s -X POST -H 'Authorization: Bearer %s' \\\n", *token)
-	fmt.Fprintf(stdout, "    -d '{\"hostname\":\"%s\",\"path\":\"/\"}' %s%spull\n\n", pullHost, root, emulator.AdminPrefix)
-	fmt.Fprintf(stdout, "Press Ctrl+C to stop.\n")
+	out("Pull from an origin as Cloudflare's edge would, presenting the client certificate\n")
+	out("of the current AOP configuration (hostname > zone > global; origins with -origin\n")
+	out("or POST %sorigins; the origin's own certificate is not verified, as in SSL mode Full):\n\n", emulator.AdminPrefix)
+	out("  curl -s -X POST -H 'Authorization: Bearer %s' \\\n", *token)
+	out("    -d '{\"hostname\":\"%s\",\"path\":\"/\"}' %s%spull\n\n", pullHost, root, emulator.AdminPrefix)
+	out("Press Ctrl+C to stop.\n")
 
 	<-ctx.Done()
-	fmt.Fprintf(stdout, "Stopping.\n")
+	out("Stopping.\n")
 	return nil
 }

@@ -98,7 +98,8 @@ func TestEmulatorCommand_ServesUntilCancelled(t *testing.T) {
 	if !strings.Contains(stderr.String(), "GET /zones -> 200") {
 		t.Errorf("request not logged:\n%s", stderr.String())
 	}
-	if _, err := http.DefaultClient.Do(req); err == nil {
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		_ = resp.Body.Close()
 		t.Error("still serving after cancellation")
 	}
 }
@@ -125,6 +126,8 @@ func TestEmulatorCommand_RefusesBadArguments(t *testing.T) {
 		{"from env", nil, map[string]string{"EMULATOR_ADDR": "10.0.0.1:8787"}, "only loopback"},
 		{"bad zone", []string{"-listen", "127.0.0.1:0", "-zone", "bad zone"}, nil, "invalid zone name"},
 		{"bad delay", []string{"-delay", "soon"}, nil, "invalid value"},
+		{"negative rate limit", []string{"-listen", "127.0.0.1:0", "-rate-limit", "-1"}, nil, "negative rate limit"},
+		{"negative latency", []string{"-listen", "127.0.0.1:0", "-latency", "-1s"}, nil, "negative latency"},
 		{"extra args", []string{"serve"}, nil, "unexpected arguments"},
 		{"origin without address", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com"}, nil, "want hostname=address"},
 		{"public origin", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com=10.0.0.1:443"}, nil, "only loopback"},
@@ -160,7 +163,7 @@ func TestEmulatorCommand_OriginFlag(t *testing.T) {
 	out := stdout.String()
 	for _, want := range []string{
 		"Origin:          app.example.com -> " + addr,
-		"{state,requests,reset,faults,delay,gaps,origins,pull}",
+		"{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull}",
 		`curl -s -X POST -H 'Authorization: Bearer t0k'`,
 		`-d '{"hostname":"app.example.com","path":"/"}' ` + root + "/__emulator/pull",
 	} {
@@ -177,7 +180,7 @@ func TestEmulatorCommand_OriginFlag(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		raw, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("POST %s: %d %s", path, resp.StatusCode, raw)
@@ -220,5 +223,52 @@ func waitForBaseURL(t *testing.T, stdout, stderr *syncBuffer, done <-chan error)
 			t.Fatalf("no base URL printed:\n%s", stdout.String())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestEmulatorCommand_RateLimitFlags(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-token", "t0k", "-latency", "1ms",
+			"-rate-limit", "2", "-rate-window", "1m", "-rate-lockout", "2m", "-quiet"}, &stdout, &stderr, noEnv)
+	}()
+	base := waitForBaseURL(t, &stdout, &stderr, done)
+	for _, want := range []string{"Latency:         1ms per API request", "Rate limit:      2 requests per 1m0s per token, then locked out for 2m0s"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	get := func() (int, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, base+"/zones", nil)
+		req.Header.Set("Authorization", "Bearer t0k")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode, resp.Header
+	}
+	for i, want := range []struct {
+		status     int
+		ratelimit  string
+		retryAfter string
+	}{
+		{200, `"default";r=1;t=60`, ""},
+		{200, `"default";r=0;t=60`, ""},
+		{429, `"default";r=0;t=120`, "120"},
+	} {
+		status, h := get()
+		if status != want.status || h.Get("Ratelimit") != want.ratelimit ||
+			h.Get("Retry-After") != want.retryAfter || h.Get("Ratelimit-Policy") != `"burst";q=2;w=60` {
+			t.Fatalf("request %d: %d %v", i+1, status, h)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
 	}
 }

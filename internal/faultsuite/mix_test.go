@@ -1,0 +1,132 @@
+package faultsuite
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
+)
+
+// suiteShape is 50 resources over four zones: per zone 3 zone certificates,
+// 4 hostname certificates, 3 bindings (5 in the first zone) and both switches.
+var suiteShape = Shape{ZoneCerts: 3, HostnameCerts: 4, Bindings: 3, Switches: true}
+
+// mixResult is what one fault mix measured.
+type mixResult struct {
+	mix                                  string
+	applies, destroys                    int
+	injected                             map[string]int
+	requests                             int
+	orphans, duplicates, disagreements   int
+	nonEmptyPlans                        int
+	leftAfterDestroy                     int
+	firstApplyErrors, firstDestroyErrors []string
+	duration                             time.Duration
+}
+
+// The 50-resource configuration is applied under each fault mix. It must
+// converge with at most one re-apply, with no orphaned or duplicated
+// certificate, a state that agrees with Cloudflare and an empty plan; then
+// destroy, under the same faults, must leave nothing behind.
+func TestFaultSuite_mixes(t *testing.T) {
+	lab := newLab(t, 200*time.Millisecond)
+	zones := zoneIDs(lab, Zones...)
+	var results []mixResult
+	for i, mix := range Mixes() {
+		t.Run(mix.Name, func(t *testing.T) {
+			start := time.Now()
+			lab.Emu.Reset()
+			fx, err := NewFixture(zones, suiteShape)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Two more bindings in the first zone share its last certificate.
+			bindings := fx.Vars["bindings"].(map[string]any)
+			for _, b := range []string{"z0-b3", "z0-b4"} {
+				bindings[b] = map[string]string{"zone": zones[Zones[0]], "hostname": strings.TrimPrefix(b, "z0-") + "." + Zones[0], "cert": "z0-hc3"}
+			}
+			fx.Count += 2
+			if fx.Count != 50 {
+				t.Fatalf("the configuration has %d resources, want 50", fx.Count)
+			}
+			ws := newWorkspace(t, lab, filepath.Join(t.TempDir(), "ws"), fx)
+			res := mixResult{mix: mix.Name}
+
+			lab.Emu.ResetCounts()
+			lab.Emu.SetFaults(emulator.Faults{Seed: uint64(1000 + i), FailNext: mix.Faults})
+			res.applies, res.firstApplyErrors = ws.converge(1)
+			res.injected = lab.Emu.InjectedFaults()
+			lab.Emu.SetFaults(emulator.Faults{})
+			if res.applies > 2 {
+				t.Fatalf("%s: not converged after %d applies:\n%s", mix.Name, res.applies, strings.Join(res.firstApplyErrors, "\n---\n"))
+			}
+
+			rep := Compare(ws.state(), lab.Emu.Snapshot())
+			res.orphans, res.duplicates, res.disagreements = len(rep.Orphans), len(rep.Duplicates), len(rep.Disagreements)
+			if rep.InState != fx.Count || res.orphans+res.duplicates+res.disagreements > 0 {
+				t.Errorf("%s: after convergence, want %d resources and nothing else: %s", mix.Name, fx.Count, rep)
+			}
+			if empty, out := ws.planIsEmpty(); !empty {
+				res.nonEmptyPlans++
+				t.Errorf("%s: the plan after convergence is not empty:\n%s", mix.Name, out)
+			}
+
+			lab.Emu.SetFaults(emulator.Faults{Seed: uint64(2000 + i), FailNext: mix.Faults})
+			for res.destroys = 1; ; res.destroys++ {
+				out, code := ws.destroy()
+				if code == 0 {
+					break
+				}
+				res.firstDestroyErrors = append(res.firstDestroyErrors, errorLines(out))
+				if res.destroys >= 2 {
+					t.Fatalf("%s: destroy failed twice:\n%s", mix.Name, strings.Join(res.firstDestroyErrors, "\n---\n"))
+				}
+			}
+			for k, v := range lab.Emu.InjectedFaults() {
+				res.injected[k] += v
+			}
+			for k, v := range lab.Emu.Counts() {
+				if strings.Contains(k, "/zones") {
+					res.requests += v // apply, verification and destroy
+				}
+			}
+			lab.Emu.SetFaults(emulator.Faults{})
+			left := Clean(lab.Emu.Snapshot())
+			res.leftAfterDestroy = len(left)
+			if len(left) > 0 {
+				t.Errorf("%s: destroy left %v", mix.Name, left)
+			}
+			res.duration = time.Since(start)
+			results = append(results, res)
+		})
+	}
+	t.Log(mixTable(results))
+}
+
+func mixTable(results []mixResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-18s %7s %8s %7s %5s %8s %9s %6s %5s %s\n", "mix", "applies", "destroys", "orphans", "dups",
+		"disagree", "non-empty", "left", "secs", "API requests / faults injected (apply+destroy)")
+	for _, r := range results {
+		kinds := make([]string, 0, len(r.injected))
+		total := 0
+		for k, v := range r.injected {
+			kinds = append(kinds, fmt.Sprintf("%s=%d", k, v))
+			total += v
+		}
+		sort.Strings(kinds)
+		fmt.Fprintf(&b, "%-18s %7d %8d %7d %5d %8d %9d %6d %5.0f %d / %d: %s\n", r.mix, r.applies, r.destroys, r.orphans, r.duplicates,
+			r.disagreements, r.nonEmptyPlans, r.leftAfterDestroy, r.duration.Seconds(), r.requests, total, strings.Join(kinds, " "))
+		for _, e := range r.firstApplyErrors {
+			fmt.Fprintf(&b, "    failed apply (re-applied): %s\n", strings.ReplaceAll(e, "\n", " | "))
+		}
+		for _, e := range r.firstDestroyErrors {
+			fmt.Fprintf(&b, "    failed destroy (re-run): %s\n", strings.ReplaceAll(e, "\n", " | "))
+		}
+	}
+	return b.String()
+}

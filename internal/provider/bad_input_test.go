@@ -1,0 +1,333 @@
+package provider
+
+import (
+	"crypto/ecdh"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
+	"github.com/cfaop/terraform-provider-cfaop/internal/testcerts"
+)
+
+// badInput is one entry of the catalogue: a configuration (or import ID)
+// that must be refused with its own diagnostic, and must create nothing.
+type badInput struct {
+	name   string
+	target string // the resource, data source, function or provider setting under test
+	config string // complete configuration; providerBlock() is prepended unless it has its own
+	// stage is when the refusal comes: "plan" (validation, plan-time checks
+	// and data source reads), "apply" (Cloudflare refuses) or "import".
+	stage    string
+	importID string
+	// want is the diagnostic: its summary, then fragments of its detail, in order.
+	want []string
+}
+
+// The catalogue of bad inputs across every resource, data source, function
+// and provider setting. Each is refused with its exact diagnostic and
+// leaves Cloudflare as it was: no write request reaches the emulator for
+// refusals at plan time, and the emulator's state is unchanged for all.
+func TestAccBadInputCatalogue(t *testing.T) {
+	env := newTestEnv(t)
+	env.needsEmulator(t)
+	zone := env.zoneID
+	good := testcerts.NewLeaf(t)
+	other := testcerts.NewLeaf(t)
+	ca := testcerts.NewCA(t, "Catalogue CA")
+	signed := testcerts.NewLeaf(t, testcerts.WithIssuer(ca))
+	caAsLeaf := testcerts.NewLeaf(t, testcerts.WithIsCA())
+	now := time.Now()
+	expired := testcerts.NewLeaf(t, testcerts.WithValidity(now.Add(-48*time.Hour), now.Add(-24*time.Hour)))
+	future := testcerts.NewLeaf(t, testcerts.WithValidity(now.Add(24*time.Hour), now.Add(48*time.Hour)))
+	weakRSA := testcerts.NewLeaf(t, testcerts.WithRSA(1024))
+	p521 := testcerts.NewLeaf(t, testcerts.WithECDSA(elliptic.P521()))
+
+	pubDER, err := x509.MarshalPKIXPublicKey(good.Key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	publicKey := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
+	x, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xDER, err := x509.MarshalPKCS8PrivateKey(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x25519 := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: xDER}))
+	junk := make([]byte, 512<<10)
+	_, _ = rand.Read(junk)
+	hugeBlock := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: junk}))
+	opensshKey := "-----BEGIN OPENSSH PRIVATE KEY-----\n" + base64.StdEncoding.EncodeToString([]byte("openssh-key-v1\x00 not a real key")) + "\n-----END OPENSSH PRIVATE KEY-----\n"
+	mislabelled := strings.ReplaceAll(good.KeyPEM, "PRIVATE KEY", "RSA PRIVATE KEY")
+
+	// An existing zone certificate, for the binding that names it.
+	zoneCert, err := env.client.UploadCertificate(testContext(t), cfapi.ZoneCertificate, zone, other.CertPEM, other.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostCert, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, zone, other.CertPEM, other.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A server that is not Cloudflare's API: it answers HTML.
+	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html><body>Welcome</body></html>"))
+	}))
+	t.Cleanup(html.Close)
+
+	cert := func(typ, certPEM, keyAttr, keyPEM, extra string) string {
+		return fmt.Sprintf("resource %q \"test\" {\n  zone_id = %q\n  certificate = %q\n  %s = %q\n  %s\n}\n", typ, zone, certPEM, keyAttr, keyPEM, extra)
+	}
+	zc := func(certPEM, keyPEM string) string {
+		return cert("cfaop_zone_certificate", certPEM, "private_key", keyPEM, "")
+	}
+	hc := func(certPEM, keyPEM string) string {
+		return cert("cfaop_hostname_certificate", certPEM, "private_key_wo", keyPEM, "private_key_wo_version = 1")
+	}
+	binding := func(hostname, certID string) string {
+		return fmt.Sprintf("resource \"cfaop_hostname_binding\" \"test\" {\n  zone_id = %q\n  hostname = %q\n  certificate_id = %q\n}\n", zone, hostname, certID)
+	}
+	const someCertID = "2458ce5a-0c35-4c7f-82c7-8e9487d3ff60"
+	const unknownZone = "0123456789abcdef0123456789abcdef"
+	list := fmt.Sprintf("data \"cfaop_zone_certificates\" \"test\" {\n  zone_id = %q\n}\n", zone)
+	provider := func(settings string) string { return "provider \"cfaop\" {\n" + settings + "\n}\n" + list }
+	endpoint := fmt.Sprintf("base_url = %q\n", env.baseURL)
+
+	cases := []badInput{
+		// Provider settings.
+		{"no credentials", "provider", provider(endpoint), "plan", "", []string{"Invalid Cloudflare Provider Configuration",
+			"no Cloudflare credentials: set api_token (or CLOUDFLARE_API_TOKEN), or api_key and email (or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)"}},
+		{"api_key without email", "provider", provider(endpoint + `api_key = "k"`), "plan", "", []string{"Invalid Cloudflare Provider Configuration",
+			"api_key and email must be set together (or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)"}},
+		{"base_url without scheme", "provider", provider(`api_token = "t"` + "\n" + `base_url = "api.cloudflare.com"`), "plan", "",
+			[]string{"Invalid Cloudflare Provider Configuration", `base_url "api.cloudflare.com" must start with https:// (or http:// for a local emulator)`}},
+		{"base_url with credentials in it", "provider", provider(`api_token = "t"` + "\n" + `base_url = "https://admin:hunter2@api.cloudflare.com"`), "plan", "",
+			[]string{"Invalid Cloudflare Provider Configuration", "base_url must not contain credentials (user:password@host): set api_token, or api_key and email, instead"}},
+		{"base_url without a host", "provider", provider(`api_token = "t"` + "\n" + `base_url = "https://"`), "plan", "",
+			[]string{"Invalid Cloudflare Provider Configuration", `base_url "https://" has no host name`}},
+		{"base_url where nothing listens", "provider", provider(`api_token = "t"` + "\n" + `base_url = "http://127.0.0.1:1"` + "\nmax_retries = 0"), "plan", "",
+			[]string{"Cannot List Certificates", "Listing the zone certificates of zone " + zone + " failed.", "connection refused"}},
+		{"base_url of a server that is not the API", "provider", provider(`api_token = "t"` + "\n" + fmt.Sprintf("base_url = %q", html.URL) + "\nmax_retries = 0"), "plan", "",
+			[]string{"Cannot List Certificates", "Listing the zone certificates of zone " + zone + " failed."}},
+		{"wrong API token", "provider", provider(endpoint + `api_token = "not-the-token"`), "plan", "",
+			[]string{"Cannot List Certificates", "Check the API token (or key and email): it must be valid", "10000: Authentication error"}},
+		{"max_backoff not a duration", "provider", provider(endpoint + `api_token = "t"` + "\n" + `max_backoff = "soon"`), "plan", "",
+			[]string{"Invalid Duration", `max_backoff must be a positive duration such as 30s or 2m, got "soon".`}},
+		{"max_retries out of range", "provider", provider(endpoint + `api_token = "t"` + "\nmax_retries = 99"), "plan", "",
+			[]string{"Invalid Attribute Value", "max_retries value must be between 0 and 20, got: 99"}},
+		{"negative expiry warning", "provider", provider(endpoint + `api_token = "t"` + "\ncertificate_expiry_warning_days = -1"), "plan", "",
+			[]string{"Invalid Attribute Value", "certificate_expiry_warning_days value must be between 0 and 3650, got: -1"}},
+
+		// Certificates and keys (both resource types).
+		{"certificate not PEM", "cfaop_zone_certificate", zc("this is not a certificate", good.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidCertificatePEM, "No PEM block was found. Expected exactly one PEM-encoded certificate"}},
+		{"private key where the certificate goes", "cfaop_hostname_certificate", hc(good.KeyPEM, good.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidCertificatePEM, `Found a private key (PEM block "PRIVATE KEY") where the certificate was expected.`}},
+		{"certificate with its key appended", "cfaop_zone_certificate", zc(good.CertPEM+good.KeyPEM, good.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidCertificatePEM, "Besides the certificate, the value contains a private key"}},
+		{"hostile PEM: block that is not base64", "cfaop_zone_certificate",
+			zc("-----BEGIN CERTIFICATE-----\n!!!$(rm -rf /)!!!\n-----END CERTIFICATE-----\n", good.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidCertificatePEM, "No PEM block was found"}},
+		{"huge CERTIFICATE block of garbage (512 KiB)", "cfaop_hostname_certificate", hc(hugeBlock, good.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidCertificatePEM, "The CERTIFICATE PEM block is not a valid X.509 certificate"}},
+		{"huge non-PEM value (2 MiB)", "cfaop_zone_certificate", zc(strings.Repeat("A", 2<<20), good.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidCertificatePEM, "No PEM block was found."}},
+		{"escaped newlines", "cfaop_zone_certificate", zc(strings.ReplaceAll(good.CertPEM, "\n", `\n`), good.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidCertificatePEM, `The certificate contains literal "\n" sequences instead of line breaks`}},
+		{"file name instead of contents", "cfaop_hostname_certificate", hc("client.pem", good.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidCertificatePEM, "The certificate looks like a file name rather than the file's contents."}},
+		{"chain", "cfaop_hostname_certificate", hc(testcerts.Chain(signed, ca), signed.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryCertificateChain, "Found 2 certificates (a chain or bundle)"}},
+		{"CA certificate", "cfaop_zone_certificate", zc(caAsLeaf.CertPEM, caAsLeaf.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryCACertificate, `Cloudflare rejects CA certificates with error 1412`}},
+		{"expired certificate", "cfaop_hostname_certificate", hc(expired.CertPEM, expired.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryExpired, "expired on"}},
+		{"certificate not yet valid", "cfaop_zone_certificate", zc(future.CertPEM, future.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryNotYetValid, "is not valid until"}},
+		{"key not PEM", "cfaop_zone_certificate", zc(good.CertPEM, "not a key"), "plan", "",
+			[]string{pemcert.SummaryInvalidKeyPEM, "No PEM block was found. Expected one PEM-encoded, unencrypted private key"}},
+		{"certificate where the key goes", "cfaop_hostname_certificate", hc(good.CertPEM, good.CertPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidKeyPEM, "Found a certificate where the private key was expected."}},
+		{"two keys", "cfaop_zone_certificate", zc(good.CertPEM, good.KeyPEM+other.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryInvalidKeyPEM, "Found 2 private keys; exactly one is expected."}},
+		{"mislabelled key", "cfaop_zone_certificate", zc(good.CertPEM, mislabelled), "plan", "",
+			[]string{pemcert.SummaryInvalidKeyPEM, `The PEM block is labelled "RSA PRIVATE KEY" but holds`}},
+		{"encrypted key", "cfaop_hostname_certificate", hc(good.CertPEM, testcerts.Encrypted(t, good)), "plan", "",
+			[]string{pemcert.SummaryEncryptedKey, "The private key is encrypted"}},
+		{"public key instead of private key", "cfaop_zone_certificate", zc(good.CertPEM, publicKey), "plan", "",
+			[]string{pemcert.SummaryUnsupportedKey, `Found a public key (PEM block "PUBLIC KEY"); the private key is needed`}},
+		{"OpenSSH key", "cfaop_hostname_certificate", hc(good.CertPEM, opensshKey), "plan", "",
+			[]string{pemcert.SummaryUnsupportedKey, `Found an OpenSSH private key ("OPENSSH PRIVATE KEY"), which Cloudflare cannot read`}},
+		{"X25519 key", "cfaop_zone_certificate", zc(good.CertPEM, x25519), "plan", "",
+			[]string{pemcert.SummaryUnsupportedKey, "The key is an X25519 key, which can only agree on keys and cannot sign a TLS handshake"}},
+		{"RSA key of 1024 bits", "cfaop_zone_certificate", zc(weakRSA.CertPEM, weakRSA.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryUnsupportedKey, "The RSA key is 1024 bits."}},
+		{"ECDSA key on P-521", "cfaop_hostname_certificate", hc(p521.CertPEM, p521.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryUnsupportedKey, "The ECDSA key uses curve P-521; Cloudflare accepts P-256 and P-384."}},
+		{"mismatched pair", "cfaop_hostname_certificate", hc(good.CertPEM, other.KeyPEM), "plan", "",
+			[]string{pemcert.SummaryKeyDoesNotMatchCertificate, "The private key does not belong to the certificate"}},
+		{"no key", "cfaop_zone_certificate", fmt.Sprintf("resource \"cfaop_zone_certificate\" \"test\" {\n  zone_id = %q\n  certificate = %q\n}\n", zone, good.CertPEM), "plan", "",
+			[]string{"Missing Private Key", "Cloudflare needs the certificate's private key to present the certificate."}},
+		{"both key attributes", "cfaop_zone_certificate", cert("cfaop_zone_certificate", good.CertPEM, "private_key", good.KeyPEM,
+			fmt.Sprintf("private_key_wo = %q\n  private_key_wo_version = 1", good.KeyPEM)), "plan", "",
+			[]string{"Conflicting Private Keys", "Both private_key and private_key_wo are set."}},
+		{"write-only key without version", "cfaop_hostname_certificate", cert("cfaop_hostname_certificate", good.CertPEM, "private_key_wo", good.KeyPEM, ""), "plan", "",
+			[]string{"Invalid Attribute Combination", "private_key_wo_version"}},
+		{"zone name instead of zone ID", "cfaop_zone_certificate", strings.Replace(zc(good.CertPEM, good.KeyPEM), zone, "example.com", 1), "plan", "",
+			[]string{"Invalid Zone ID", `zone_id must be the zone's 32-character hexadecimal ID (for example 023e105f4ecef8ad9ca31a8372d0c353), got "example.com".`}},
+		{"unknown zone", "cfaop_hostname_certificate", strings.Replace(hc(good.CertPEM, good.KeyPEM), zone, unknownZone, 1), "apply", "",
+			[]string{"Cannot Upload Certificate", "Uploading the hostname certificate to zone " + unknownZone + " failed. Check that the zone ID is right"}},
+
+		// Hostname bindings.
+		{"hostname with scheme", "cfaop_hostname_binding", binding("https://app.example.com", someCertID), "plan", "",
+			[]string{"Invalid Hostname", `hostname must be a hostname, not a URL: remove the scheme from "https://app.example.com"`}},
+		{"hostname with port", "cfaop_hostname_binding", binding("app.example.com:443", someCertID), "plan", "",
+			[]string{"Invalid Hostname", `hostname must be a hostname only: remove the port from "app.example.com:443"`}},
+		{"hostname with path", "cfaop_hostname_binding", binding("app.example.com/login", someCertID), "plan", "",
+			[]string{"Invalid Hostname", `hostname must be a hostname only: remove the path from "app.example.com/login".`}},
+		{"hostname in capitals", "cfaop_hostname_binding", binding("App.Example.com", someCertID), "plan", "",
+			[]string{"Invalid Hostname", `hostname must be lowercase: use "app.example.com" instead of "App.Example.com".`}},
+		{"wildcard hostname", "cfaop_hostname_binding", binding("*.example.com", someCertID), "plan", "",
+			[]string{"Invalid Hostname", `hostname must be a concrete hostname: "*.example.com" is a wildcard`}},
+		{"hostname with trailing dot", "cfaop_hostname_binding", binding("app.example.com.", someCertID), "plan", "",
+			[]string{"Invalid Hostname", `hostname must not end with a dot: use "app.example.com".`}},
+		{"empty hostname", "cfaop_hostname_binding", binding("", someCertID), "plan", "",
+			[]string{"Invalid Hostname", "hostname must not be empty"}},
+		{"hostname with an underscore label", "cfaop_hostname_binding", binding("app_1.example.com", someCertID), "plan", "",
+			[]string{"Invalid Hostname", `hostname must be a fully qualified hostname made of letters, digits and hyphens separated by dots`}},
+		{"hostname outside the zone", "cfaop_hostname_binding", binding("app.example.org", hostCert.ID), "apply", "",
+			[]string{"Cannot Bind Hostname", "Binding app.example.org to hostname certificate " + hostCert.ID, "is not inside zone"}},
+		{"certificate ID that is not an ID", "cfaop_hostname_binding", binding("app.example.com", "cert-1"), "plan", "",
+			[]string{"Invalid Certificate ID", `certificate_id must be a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, got "cert-1".`}},
+		{"zone certificate bound to a hostname", "cfaop_hostname_binding", binding("app.example.com", zoneCert.ID), "plan", "",
+			[]string{"Zone Certificate Given Where A Hostname Certificate Is Required", "certificate_id " + zoneCert.ID + " is a zone-level certificate"}},
+		{"certificate that does not exist", "cfaop_hostname_binding", binding("app.example.com", someCertID), "plan", "",
+			[]string{"Hostname Certificate Not Found", "No live hostname certificate " + someCertID + " in zone " + zone + ": it does not exist."}},
+
+		// Switches.
+		{"switch with a zone name", "cfaop_global_setting", "resource \"cfaop_global_setting\" \"test\" {\n  zone_id = \"example.com\"\n  enabled = true\n}\n", "plan", "",
+			[]string{"Invalid Zone ID", `got "example.com"`}},
+		{"switch of an unknown zone", "cfaop_zone_setting", fmt.Sprintf("resource \"cfaop_zone_setting\" \"test\" {\n  zone_id = %q\n  enabled = true\n}\n", unknownZone), "apply", "",
+			[]string{"Cannot Change Zone-Level Authenticated Origin Pulls", "Check that the zone ID is right"}},
+
+		// Data sources.
+		{"certificate data source: unknown ID", "cfaop_zone_certificate (data)", fmt.Sprintf("data \"cfaop_zone_certificate\" \"test\" {\n  zone_id = %q\n  id = %q\n}\n", zone, someCertID), "plan", "",
+			[]string{"Certificate Not Found", "Zone " + zone + " has no zone certificate with ID " + someCertID}},
+		{"certificate data source: path traversal in the ID", "cfaop_hostname_certificate (data)", fmt.Sprintf("data \"cfaop_hostname_certificate\" \"test\" {\n  zone_id = %q\n  id = \"../../settings\"\n}\n", zone), "plan", "",
+			[]string{"Invalid Certificate ID", `id must be a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, got "../../settings".`}},
+		{"certificate list: unknown status", "cfaop_hostname_certificates (data)", fmt.Sprintf("data \"cfaop_hostname_certificates\" \"test\" {\n  zone_id = %q\n  status = \"bogus\"\n}\n", zone), "plan", "",
+			[]string{"Invalid Attribute Value Match", `status value must be one of`}},
+		{"certificate list: unknown zone", "cfaop_zone_certificates (data)", fmt.Sprintf("data \"cfaop_zone_certificates\" \"test\" {\n  zone_id = %q\n}\n", unknownZone), "plan", "",
+			[]string{"Cannot List Certificates", "Check that the zone ID is right and that these credentials can see the zone."}},
+		{"binding data source: hostname with scheme", "cfaop_hostname_binding (data)", fmt.Sprintf("data \"cfaop_hostname_binding\" \"test\" {\n  zone_id = %q\n  hostname = \"http://app.example.com\"\n}\n", zone), "plan", "",
+			[]string{"Invalid Hostname", "hostname must be a hostname, not a URL"}},
+		{"global CA from a URL that is not HTTP", "cfaop_global_ca (data)", "data \"cfaop_global_ca\" \"test\" {\n  url = \"file:///etc/passwd\"\n}\n", "plan", "",
+			[]string{"Cannot Download Origin-Pull CA", "Downloading the origin-pull CA from file:///etc/passwd failed."}},
+		{"global CA from a page that is not PEM", "cfaop_global_ca (data)", fmt.Sprintf("data \"cfaop_global_ca\" \"test\" {\n  url = %q\n}\n", html.URL), "plan", "",
+			[]string{"Invalid Origin-Pull CA", "The document at " + html.URL + " is not a usable CA certificate"}},
+
+		// Functions.
+		{"nginx directives with an injected path", "provider::cfaop::nginx_client_auth", "output \"x\" {\n  value = provider::cfaop::nginx_client_auth(\"/etc/ca.pem; include /etc/passwd\", 1)\n}\n", "plan", "",
+			[]string{"Invalid function argument", `Invalid value for "ca_file" parameter: The path contains ';' at byte 11.`}},
+		{"trust bundle with a private key", "provider::cfaop::origin_trust_bundle", fmt.Sprintf("output \"x\" {\n  value = provider::cfaop::origin_trust_bundle([%q])\n}\n", good.KeyPEM), "plan", "",
+			[]string{"Invalid function argument", "private key"}},
+
+		// Import IDs.
+		{"certificate import without zone", "cfaop_zone_certificate (import)", zc(good.CertPEM, good.KeyPEM), "import", someCertID,
+			[]string{"Invalid Import ID", "Import a zone certificate as <zone_id>/<certificate_id>"}},
+		{"certificate import with path traversal", "cfaop_hostname_certificate (import)", hc(good.CertPEM, good.KeyPEM), "import", zone + "/..",
+			[]string{"Invalid Import ID", "Import a hostname certificate as <zone_id>/<certificate_id>"}},
+		{"binding import with a URL", "cfaop_hostname_binding (import)", binding("app.example.com", someCertID), "import", zone + "/https://app.example.com",
+			[]string{"Invalid Import ID", "Import a hostname binding as <zone_id>/<hostname>"}},
+		{"switch import with a zone name", "cfaop_global_setting (import)", "resource \"cfaop_global_setting\" \"test\" {\n  zone_id = \"" + zone + "\"\n  enabled = true\n}\n", "import", "example.com",
+			[]string{"Invalid Import ID", "by its zone ID (32 hexadecimal characters)"}},
+	}
+
+	targets := map[string]bool{}
+	for _, tc := range cases {
+		targets[tc.target] = true
+		t.Run(tc.name, func(t *testing.T) {
+			for _, v := range []string{cfapi.EnvAPIToken, cfapi.EnvAPIKey, cfapi.EnvEmail, cfapi.EnvBaseURL} {
+				t.Setenv(v, "")
+			}
+			config := tc.config
+			if !strings.Contains(config, `provider "cfaop"`) {
+				config = env.config(config)
+			}
+			step := resource.TestStep{Config: config, ExpectError: diagnosticPattern(tc.want)}
+			switch tc.stage {
+			case "plan":
+				step.PlanOnly = true
+			case "import":
+				step.ImportState, step.ImportStateId = true, tc.importID
+				step.ResourceName = resourceAddress(tc.config)
+			}
+			before := stateJSON(t, env)
+			env.resetCounts()
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: []resource.TestStep{step}})
+			writes := 0
+			for key, n := range env.countsSnapshot() {
+				if method := strings.Fields(key)[0]; method != http.MethodGet && method != http.MethodHead {
+					writes += n
+				}
+			}
+			if tc.stage != "apply" && writes > 0 {
+				t.Errorf("a configuration refused at %s sent %d write requests: %v", tc.stage, writes, env.countsSnapshot())
+			}
+			if after := stateJSON(t, env); after != before {
+				t.Errorf("the emulator's state changed:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+	t.Logf("bad inputs tried: %d, across %d targets", len(cases), len(targets))
+	if len(cases) < 30 {
+		t.Fatalf("the catalogue has %d entries, want at least 30", len(cases))
+	}
+}
+
+// diagnosticPattern matches a summary followed by detail fragments, as
+// Terraform prints them (any space may be a line break).
+func diagnosticPattern(parts []string) *regexp.Regexp {
+	re := make([]string, len(parts))
+	for i, p := range parts {
+		re[i] = strings.TrimPrefix(wrapped(p).String(), "(?s)")
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(re, `.*`))
+}
+
+// resourceAddress is the first resource's address in a configuration.
+func resourceAddress(config string) string {
+	m := regexp.MustCompile(`resource "([^"]+)" "([^"]+)"`).FindStringSubmatch(config)
+	if m == nil {
+		return ""
+	}
+	return m[1] + "." + m[2]
+}
+
+// stateJSON is the emulator's zones (certificates, associations, settings)
+// as JSON, without the snapshot's clock.
+func stateJSON(t *testing.T, env *testEnv) string {
+	t.Helper()
+	raw, err := json.Marshal(env.emu.Snapshot().Zones)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}

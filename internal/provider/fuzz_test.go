@@ -1,0 +1,256 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+)
+
+// Fuzz targets for every validator and parser of user input in this
+// package. Each checks its input against an independent statement of the
+// rule, so a validator that accepts too much or too little fails, not only
+// one that panics. The committed seed corpus is under testdata/fuzz; `make
+// fuzz` runs each target for FUZZTIME.
+
+func isLowerHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// validate runs a string validator and returns its diagnostics.
+func validate(v validator.String, value string) diag.Diagnostics {
+	resp := &validator.StringResponse{}
+	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("x"), ConfigValue: types.StringValue(value)}, resp)
+	return resp.Diagnostics
+}
+
+func FuzzZoneIDValidator(f *testing.F) {
+	for _, s := range []string{"023e105f4ecef8ad9ca31a8372d0c353", "023E105F4ECEF8AD9CA31A8372D0C353", "example.com", "", "023e105f4ecef8ad9ca31a8372d0c353\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := len(s) == 32 && isLowerHex(s)
+		diags := validate(zoneIDValidator{}, s)
+		if got := !diags.HasError(); got != want {
+			t.Fatalf("zone ID %q: accepted=%t, want %t", s, got, want)
+		}
+		if diags.HasError() && diags[0].Summary() != "Invalid Zone ID" {
+			t.Fatalf("summary %q", diags[0].Summary())
+		}
+	})
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, part := range strings.Split(s, "-") {
+		if len(part) != []int{8, 4, 4, 4, 12}[min(i, 4)] || !isLowerHex(part) || i > 4 {
+			return false
+		}
+	}
+	return strings.Count(s, "-") == 4
+}
+
+func FuzzCertificateIDValidator(f *testing.F) {
+	for _, s := range []string{"2458ce5a-0c35-4c7f-82c7-8e9487d3ff60", "2458ce5a0c354c7f82c78e9487d3ff60", "../../settings", "2458CE5A-0C35-4C7F-82C7-8E9487D3FF60", "cert-1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := isUUID(s) || len(s) == 32 && isLowerHex(s)
+		diags := validate(certificateIDValidator{}, s)
+		if got := !diags.HasError(); got != want {
+			t.Fatalf("certificate ID %q: accepted=%t, want %t", s, got, want)
+		}
+	})
+}
+
+// hostnameRule is the rule hostnameProblem enforces, stated label by label.
+func hostnameRule(h string) bool {
+	if len(h) == 0 || len(h) > 253 {
+		return false
+	}
+	labels := strings.Split(h, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, r := range l {
+			if !strings.ContainsRune("abcdefghijklmnopqrstuvwxyz0123456789-", r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func FuzzHostnameProblem(f *testing.F) {
+	for _, s := range []string{"app.example.com", "App.Example.com", "https://app.example.com", "app.example.com:443", "*.example.com",
+		"app.example.com.", "", "a..b", "-a.example.com", "xn--bcher-kva.example", "app.example.com/x", strings.Repeat("a.", 130) + "com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		problem := hostnameProblem(h)
+		if want := hostnameRule(h); (problem == "") != want {
+			t.Fatalf("hostname %q: problem %q, want accepted=%t", h, problem, want)
+		}
+		diags := validate(hostnameValidator{}, h)
+		if diags.HasError() != (problem != "") {
+			t.Fatalf("hostname %q: the validator and hostnameProblem disagree", h)
+		}
+		if problem != "" && !strings.HasPrefix(problem, "must") {
+			t.Fatalf("hostname %q: problem %q does not read as a sentence after the attribute name", h, problem)
+		}
+	})
+}
+
+func FuzzDurationValidator(f *testing.F) {
+	for _, s := range []string{"30s", "2m", "0s", "-1s", "soon", "1h1m1.5s", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := time.ParseDuration(s)
+		want := err == nil && d > 0
+		if got := !validate(durationValidator{}, s).HasError(); got != want {
+			t.Fatalf("duration %q: accepted=%t, want %t", s, got, want)
+		}
+	})
+}
+
+// importState runs r's ImportState with id as Terraform does, on an empty state.
+func importState(t *testing.T, r resource.Resource, id string) (diag.Diagnostics, map[string]tftypes.Value) {
+	t.Helper()
+	ctx := context.Background()
+	var sresp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(ctx)
+	resp := &resource.ImportStateResponse{State: tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}}
+	r.(resource.ResourceWithImportState).ImportState(ctx, resource.ImportStateRequest{ID: id}, resp)
+	vals := map[string]tftypes.Value{}
+	if !resp.Diagnostics.HasError() {
+		if err := resp.State.Raw.As(&vals); err != nil {
+			t.Fatalf("state after import: %v", err)
+		}
+	}
+	return resp.Diagnostics, vals
+}
+
+func stringOf(t *testing.T, v tftypes.Value) string {
+	t.Helper()
+	var s string
+	if err := v.As(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Import IDs: <zone_id>/<certificate_id>, <zone_id>/<hostname>, <zone_id>.
+// An accepted ID sets exactly its parts; a refused one says how to write it.
+func FuzzImportID(f *testing.F) {
+	const zone = "023e105f4ecef8ad9ca31a8372d0c353"
+	for _, s := range []string{zone, zone + "/2458ce5a-0c35-4c7f-82c7-8e9487d3ff60", zone + "/app.example.com", zone + "/..", "/", "",
+		zone + "/https://app.example.com", "example.com/app.example.com", zone + "/a/b", zone + "//"} {
+		f.Add(s)
+	}
+	resources := map[string]resource.Resource{
+		"zone certificate": NewZoneCertificateResource(), "hostname certificate": NewHostnameCertificateResource(),
+		"binding": NewHostnameBindingResource(), "global setting": NewGlobalSettingResource(), "zone setting": NewZoneSettingResource(),
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		zonePart, rest, hasRest := strings.Cut(id, "/")
+		for name, r := range resources {
+			diags, vals := importState(t, r, id)
+			var want bool
+			switch name {
+			case "zone certificate", "hostname certificate":
+				want = hasRest && len(zonePart) == 32 && isLowerHex(zonePart) && (isUUID(rest) || len(rest) == 32 && isLowerHex(rest))
+			case "binding":
+				want = hasRest && len(zonePart) == 32 && isLowerHex(zonePart) && hostnameRule(rest)
+			default:
+				want = len(id) == 32 && isLowerHex(id)
+			}
+			if got := !diags.HasError(); got != want {
+				t.Fatalf("%s import of %q: accepted=%t, want %t (%v)", name, id, got, want, diags)
+			}
+			if !want {
+				if diags[0].Summary() != "Invalid Import ID" || !strings.Contains(diags[0].Detail(), "terraform import") {
+					t.Fatalf("%s import of %q: diagnostic %q / %q", name, id, diags[0].Summary(), diags[0].Detail())
+				}
+				continue
+			}
+			if got := stringOf(t, vals["zone_id"]); got != zonePart {
+				t.Fatalf("%s import of %q set zone_id %q", name, id, got)
+			}
+			switch name {
+			case "zone certificate", "hostname certificate":
+				if got := stringOf(t, vals["id"]); got != rest {
+					t.Fatalf("%s import of %q set id %q", name, id, got)
+				}
+			case "binding":
+				if got := stringOf(t, vals["hostname"]); got != rest {
+					t.Fatalf("import of %q set hostname %q", id, got)
+				}
+			}
+		}
+	})
+}
+
+// The upload journal is read back from disk, where anything may have
+// happened to it: any content is either used or replaced, never a panic,
+// and adoption only follows the rules.
+func FuzzUploadJournal(f *testing.F) {
+	f.Add(`{"version":1,"attempts":[{"zone_id":"z","kind":"zone","sha256":"f","run":"1","attempted_at":"2026-05-01T12:00:00Z"}]}`)
+	f.Add(`{"attempts":null}`)
+	f.Add(`[]`)
+	f.Add(`{"attempts":[{"attempted_at":"not a time"}]}`)
+	f.Fuzz(func(t *testing.T, content string) {
+		dir := t.TempDir()
+		if err := writeFile(dir+"/"+uploadJournalFile, content); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 5, 1, 12, 30, 0, 0, time.UTC)
+		j := &uploadJournal{dir: dir, run: "2", now: func() time.Time { return now }}
+		ctx := context.Background()
+		a, ok := j.adoptable(ctx, "z", cfapi.ZoneCertificate, "f", now)
+		if ok && (a.Run == "2" || now.Sub(a.AttemptedAt) > uploadJournalTTL || a.ZoneID != "z" || a.SHA256 != "f" || a.Kind != "zone") {
+			t.Fatalf("adopted on the strength of %+v", a)
+		}
+		j.begin(ctx, "z", cfapi.HostnameCertificate, "g")
+		var c uploadJournalContent
+		raw := readFile(t, dir+"/"+uploadJournalFile)
+		if err := json.Unmarshal([]byte(raw), &c); err != nil || len(c.Attempts) == 0 {
+			t.Fatalf("after an update the journal is %q (%v)", raw, err)
+		}
+	})
+}
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
