@@ -191,7 +191,7 @@ func isValidHostname(h string) bool {
 			return false
 		}
 		for _, r := range label {
-			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			if !labelRune(r) {
 				return false
 			}
 		}
@@ -202,4 +202,9 @@ func isValidHostname(h string) bool {
 // inZone reports whether hostname is the zone apex or a name below it.
 func inZone(hostname, zoneName string) bool {
 	return hostname == zoneName || strings.HasSuffix(hostname, "."+zoneName)
+}
+
+// labelRune reports whether r may appear in a hostname label.
+func labelRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_'
 }

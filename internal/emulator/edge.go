@@ -269,7 +269,7 @@ func fetch(ctx context.Context, origin, host string, req *http.Request, clientCe
 	if err != nil {
 		return 0, "", err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	if tcp, ok := conn.RemoteAddr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
 		return 0, "", fmt.Errorf("origin %s resolved to non-loopback address %s", origin, conn.RemoteAddr())
 	}
@@ -313,7 +313,7 @@ func fetch(ctx context.Context, origin, host string, req *http.Request, clientCe
 		}
 		return 0, "", err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPullBody))
 	return resp.StatusCode, string(body), err
 }

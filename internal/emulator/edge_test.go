@@ -534,7 +534,7 @@ func TestEdge_AdminEndpoints(t *testing.T) {
 	// Requests the emulator cannot act on.
 	e.do(http.MethodPost, "/__emulator/origins", `{"hostname":"app.example.com","address":"10.0.0.1:443"}`).fails(t, 400, codeInvalidRequest, "only loopback")
 	e.do(http.MethodPost, "/__emulator/origins", `{"hostname":"app.example.com"}`).fails(t, 400, codeInvalidRequest, "address")
-	e.do(http.MethodPost, "/__emulator/origins", `{"hostname":"app.example.com","adress":"127.0.0.1:1"}`).fails(t, 400, codeInvalidJSON, "unknown field")
+	e.do(http.MethodPost, "/__emulator/origins", `{"hostname":"app.example.com","origin_address":"127.0.0.1:1"}`).fails(t, 400, codeInvalidJSON, "unknown field")
 	e.do(http.MethodPost, "/__emulator/origins", `not json`).fails(t, 400, codeInvalidJSON, "")
 	e.do(http.MethodPost, "/__emulator/pull", `{"path":"/"}`).fails(t, 400, codeInvalidRequest, "hostname")
 	e.do(http.MethodPost, "/__emulator/pull", `{"hostname":"app.example.com"} {}`).fails(t, 400, codeInvalidJSON, "")

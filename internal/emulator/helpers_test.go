@@ -153,7 +153,7 @@ func (e *testEnv) trySend(client *http.Client, method, path string, body any, he
 	if err != nil {
 		return nil, nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)
 	return resp, raw, err
 }

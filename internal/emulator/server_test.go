@@ -108,7 +108,7 @@ func TestEmulator_StartAndClose(t *testing.T) {
 		t.Fatal("the server still answers after Close")
 	}
 	// It can be started again, on "localhost" too.
-	if base, err = s.Start("localhost:0"); err != nil {
+	if _, err = s.Start("localhost:0"); err != nil {
 		t.Fatal(err)
 	}
 	_ = s.Close()
