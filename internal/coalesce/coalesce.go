@@ -24,6 +24,7 @@ type PutFunc func(ctx context.Context, zoneID string, changes []cfapi.BindingCha
 type Coalescer struct {
 	put      PutFunc
 	window   time.Duration
+	maxWait  time.Duration // a batch is sent at the latest this long after it opened
 	maxBatch int
 	timeout  time.Duration
 
@@ -43,15 +44,17 @@ type batch struct {
 	waiters []chan result
 	hosts   map[string]bool
 	timer   *time.Timer
+	opened  time.Time
 }
 
-// New returns a coalescer that waits up to window for more changes and sends
-// at most maxBatch changes per request.
+// New returns a coalescer that sends a batch once no change has arrived for
+// window (but at most 5 windows after the first change), or as soon as it
+// holds maxBatch changes.
 func New(put PutFunc, window time.Duration, maxBatch int) *Coalescer {
 	if maxBatch < 1 {
 		maxBatch = 1
 	}
-	return &Coalescer{put: put, window: window, maxBatch: maxBatch, timeout: 5 * time.Minute, open: map[string]*batch{}}
+	return &Coalescer{put: put, window: window, maxWait: 5 * window, maxBatch: maxBatch, timeout: 5 * time.Minute, open: map[string]*batch{}}
 }
 
 // Submit queues a change and waits for the result of the batch it was sent in.
@@ -67,7 +70,7 @@ func (c *Coalescer) Submit(ctx context.Context, zoneID string, change cfapi.Bind
 	}
 	if b == nil {
 		// The batch outlives any single caller's cancellation but keeps its log fields.
-		b = &batch{zoneID: zoneID, ctx: context.WithoutCancel(ctx), hosts: map[string]bool{}}
+		b = &batch{zoneID: zoneID, ctx: context.WithoutCancel(ctx), hosts: map[string]bool{}, opened: time.Now()}
 		c.open[zoneID] = b
 		b.timer = time.AfterFunc(c.window, func() {
 			c.mu.Lock()
@@ -80,8 +83,14 @@ func (c *Coalescer) Submit(ctx context.Context, zoneID string, change cfapi.Bind
 	b.changes = append(b.changes, change)
 	b.waiters = append(b.waiters, ch)
 	b.hosts[change.Hostname] = true
-	if len(b.changes) >= c.maxBatch {
+	switch {
+	case len(b.changes) >= c.maxBatch:
 		c.flushLocked(b)
+	case time.Since(b.opened) < c.maxWait:
+		// Terraform starts the next resources one by one as others finish,
+		// and more slowly on a loaded machine: wait for writes to stop
+		// arriving, not a fixed time after the first one.
+		b.timer.Reset(c.window)
 	}
 	c.mu.Unlock()
 

@@ -130,3 +130,25 @@ func TestCoalescer_callerCancellationDoesNotCancelTheBatch(t *testing.T) {
 func contains(s, sub string) bool {
 	return len(sub) == 0 || (len(s) >= len(sub) && (s[:len(sub)] == sub || contains(s[1:], sub)))
 }
+
+// Changes that trickle in, each shortly after the previous one, still share
+// a request: the window restarts with every change (up to five windows).
+func TestCoalescer_tricklingChangesShareARequest(t *testing.T) {
+	api := &fakeAPI{}
+	c := New(api.put, 100*time.Millisecond, 50)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Submit(context.Background(), "zone", cfapi.BindingChange{Hostname: fmt.Sprintf("t%d.example.com", i), CertID: "c", Enabled: true}); err != nil {
+				t.Error(err)
+			}
+		}()
+		time.Sleep(60 * time.Millisecond) // longer than nothing, shorter than the window
+	}
+	wg.Wait()
+	if n := api.calls.Load(); n != 1 {
+		t.Fatalf("%d requests for 4 changes arriving 60 ms apart; want 1", n)
+	}
+}
