@@ -135,7 +135,7 @@ func contains(s, sub string) bool {
 // a request: the window restarts with every change (up to five windows).
 func TestCoalescer_tricklingChangesShareARequest(t *testing.T) {
 	api := &fakeAPI{}
-	c := New(api.put, 100*time.Millisecond, 50)
+	c := New(api.put, 500*time.Millisecond, 50)
 	var wg sync.WaitGroup
 	for i := range 4 {
 		wg.Add(1)
@@ -145,10 +145,10 @@ func TestCoalescer_tricklingChangesShareARequest(t *testing.T) {
 				t.Error(err)
 			}
 		}()
-		time.Sleep(60 * time.Millisecond) // longer than nothing, shorter than the window
+		time.Sleep(150 * time.Millisecond) // well inside the window, but the changes span more than one window
 	}
 	wg.Wait()
 	if n := api.calls.Load(); n != 1 {
-		t.Fatalf("%d requests for 4 changes arriving 60 ms apart; want 1", n)
+		t.Fatalf("%d requests for 4 changes arriving 150 ms apart; want 1", n)
 	}
 }
