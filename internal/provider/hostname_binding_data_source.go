@@ -21,16 +21,9 @@ type hostnameBindingDataSource struct {
 }
 
 type hostnameBindingDataModel struct {
-	ID                types.String `tfsdk:"id"`
-	ZoneID            types.String `tfsdk:"zone_id"`
-	Hostname          types.String `tfsdk:"hostname"`
-	CertificateID     types.String `tfsdk:"certificate_id"`
-	Enabled           types.Bool   `tfsdk:"enabled"`
-	Status            types.String `tfsdk:"status"`
-	CertificateStatus types.String `tfsdk:"certificate_status"`
-	ExpiresOn         types.String `tfsdk:"expires_on"`
-	CreatedAt         types.String `tfsdk:"created_at"`
-	UpdatedAt         types.String `tfsdk:"updated_at"`
+	ZoneID   types.String `tfsdk:"zone_id"`
+	Hostname types.String `tfsdk:"hostname"`
+	bindingValues
 }
 
 func (d *hostnameBindingDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -79,13 +72,6 @@ func (d *hostnameBindingDataSource) Read(ctx context.Context, req datasource.Rea
 		resp.Diagnostics.AddError("Cannot Read Hostname Binding", apiErrorDetail(fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err))
 		return
 	}
-	m.ID = types.StringValue(zoneID + "/" + hostname)
-	m.CertificateID = types.StringValue(b.CertID)
-	m.Enabled = types.BoolValue(b.Enabled)
-	m.Status = types.StringValue(b.Status)
-	m.CertificateStatus = types.StringValue(b.CertStatus)
-	m.ExpiresOn = types.StringValue(formatTime(b.ExpiresOn))
-	m.CreatedAt = types.StringValue(formatTime(b.CreatedAt))
-	m.UpdatedAt = types.StringValue(formatTime(b.UpdatedAt))
+	m.set(zoneID, hostname, b)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

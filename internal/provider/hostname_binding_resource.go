@@ -40,17 +40,35 @@ type hostnameBindingResource struct {
 }
 
 type hostnameBindingModel struct {
-	ID                types.String   `tfsdk:"id"`
-	ZoneID            types.String   `tfsdk:"zone_id"`
-	Hostname          types.String   `tfsdk:"hostname"`
-	CertificateID     types.String   `tfsdk:"certificate_id"`
-	Enabled           types.Bool     `tfsdk:"enabled"`
-	Status            types.String   `tfsdk:"status"`
-	CertificateStatus types.String   `tfsdk:"certificate_status"`
-	ExpiresOn         types.String   `tfsdk:"expires_on"`
-	CreatedAt         types.String   `tfsdk:"created_at"`
-	UpdatedAt         types.String   `tfsdk:"updated_at"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	ZoneID   types.String `tfsdk:"zone_id"`
+	Hostname types.String `tfsdk:"hostname"`
+	bindingValues
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// bindingValues is what Cloudflare reports about an association; the
+// resource and the data source share it and its mapper.
+type bindingValues struct {
+	ID                types.String `tfsdk:"id"`
+	CertificateID     types.String `tfsdk:"certificate_id"`
+	Enabled           types.Bool   `tfsdk:"enabled"`
+	Status            types.String `tfsdk:"status"`
+	CertificateStatus types.String `tfsdk:"certificate_status"`
+	ExpiresOn         types.String `tfsdk:"expires_on"`
+	CreatedAt         types.String `tfsdk:"created_at"`
+	UpdatedAt         types.String `tfsdk:"updated_at"`
+}
+
+// set copies Cloudflare's view of the association of hostname.
+func (v *bindingValues) set(zoneID, hostname string, b cfapi.Binding) {
+	v.ID = types.StringValue(zoneID + "/" + hostname)
+	v.CertificateID = types.StringValue(b.CertID)
+	v.Enabled = types.BoolValue(b.Enabled)
+	v.Status = types.StringValue(b.Status)
+	v.CertificateStatus = types.StringValue(b.CertStatus)
+	v.ExpiresOn = types.StringValue(formatTime(b.ExpiresOn))
+	v.CreatedAt = types.StringValue(formatTime(b.CreatedAt))
+	v.UpdatedAt = types.StringValue(formatTime(b.UpdatedAt))
 }
 
 func (r *hostnameBindingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -341,12 +359,5 @@ func (r *hostnameBindingResource) ImportState(ctx context.Context, req resource.
 
 // fill copies Cloudflare's view of the association into the model.
 func (r *hostnameBindingResource) fill(m *hostnameBindingModel, zoneID string, b cfapi.Binding) {
-	m.ID = types.StringValue(zoneID + "/" + m.Hostname.ValueString())
-	m.CertificateID = types.StringValue(b.CertID)
-	m.Enabled = types.BoolValue(b.Enabled)
-	m.Status = types.StringValue(b.Status)
-	m.CertificateStatus = types.StringValue(b.CertStatus)
-	m.ExpiresOn = types.StringValue(formatTime(b.ExpiresOn))
-	m.CreatedAt = types.StringValue(formatTime(b.CreatedAt))
-	m.UpdatedAt = types.StringValue(formatTime(b.UpdatedAt))
+	m.set(zoneID, m.Hostname.ValueString(), b)
 }

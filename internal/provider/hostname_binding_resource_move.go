@@ -135,16 +135,18 @@ func (r *hostnameBindingResource) moveFromCloudflare(ctx context.Context, req re
 		return
 	}
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, hostnameBindingModel{
-		ID:                types.StringValue(zoneID + "/" + hostname),
-		ZoneID:            src.ZoneID,
-		Hostname:          types.StringValue(hostname),
-		CertificateID:     types.StringValue(certID),
-		Enabled:           enabled,
-		Status:            types.StringValue(stringOr(src.Status, "")),
-		CertificateStatus: types.StringValue(stringOr(src.CertStatus, "")),
-		ExpiresOn:         types.StringValue(moveTime(src.ExpiresOn, "")),
-		CreatedAt:         types.StringValue(moveTime(src.CreatedAt, "")),
-		UpdatedAt:         types.StringValue(moveTime(src.UpdatedAt, "")),
-		Timeouts:          tos,
+		ZoneID:   src.ZoneID,
+		Hostname: types.StringValue(hostname),
+		bindingValues: bindingValues{
+			ID:                types.StringValue(zoneID + "/" + hostname),
+			CertificateID:     types.StringValue(certID),
+			Enabled:           enabled,
+			Status:            types.StringValue(stringOr(src.Status, "")),
+			CertificateStatus: types.StringValue(stringOr(src.CertStatus, "")),
+			ExpiresOn:         types.StringValue(moveTime(src.ExpiresOn, "")),
+			CreatedAt:         types.StringValue(moveTime(src.CreatedAt, "")),
+			UpdatedAt:         types.StringValue(moveTime(src.UpdatedAt, "")),
+		},
+		Timeouts: tos,
 	})...)
 }
