@@ -246,7 +246,7 @@ func (b *Bench) Run(ctx context.Context, spec RunSpec) (Result, error) {
 
 // PlanRepeats is how often the no-change plan (which changes nothing) is
 // run; its wall times are the medians, which a busy machine disturbs less.
-const PlanRepeats = 3
+const PlanRepeats = 5
 
 // measure runs one phase, and the floor's, and for the plan repeats both.
 func (b *Bench) measure(ctx context.Context, ws, floor *originlab.Workspace, spec RunSpec, phase string) (Measurement, error) {
