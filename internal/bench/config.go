@@ -24,20 +24,9 @@ func certificateCount(n int) int {
 	return k
 }
 
-// providerConfig is the measured configuration: the global and zone-level
-// switches, a zone certificate, the CA data source, k hostname certificates
-// and n hostname bindings spread over them.
-const providerConfig = `terraform {
-  required_providers {
-    cfaop = {
-      source = "cfaop/cfaop"
-    }
-  }
-}
-
-provider "cfaop" {}
-
-variable "zone_id" {
+// configVariables are the inputs of both configurations: one declaration, so
+// that the floor always takes exactly the variables the provider run takes.
+const configVariables = `variable "zone_id" {
   type = string
 }
 
@@ -66,7 +55,22 @@ variable "keys" {
 variable "key_version" {
   type = number
 }
+`
 
+// providerConfig is the measured configuration: the global and zone-level
+// switches, a zone certificate, the CA data source, k hostname certificates
+// and n hostname bindings spread over them.
+const providerConfig = `terraform {
+  required_providers {
+    cfaop = {
+      source = "cfaop/cfaop"
+    }
+  }
+}
+
+provider "cfaop" {}
+
+` + configVariables + `
 data "cfaop_global_ca" "cloudflare" {}
 
 resource "cfaop_global_setting" "this" {
@@ -115,36 +119,7 @@ output "origin_ca_sha256" {
 
 // floorConfig has the same shape, variables and dependency graph with
 // terraform_data in place of every resource: what Terraform itself costs.
-const floorConfig = `variable "zone_id" {
-  type = string
-}
-
-variable "hostnames" {
-  type = list(string)
-}
-
-variable "zone_certificate" {
-  type = string
-}
-
-variable "zone_key" {
-  type      = string
-  sensitive = true
-}
-
-variable "certificates" {
-  type = list(string)
-}
-
-variable "keys" {
-  type      = list(string)
-  sensitive = true
-}
-
-variable "key_version" {
-  type = number
-}
-
+const floorConfig = configVariables + `
 resource "terraform_data" "global_setting" {
   input = { zone_id = var.zone_id, enabled = true }
 }

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -105,23 +104,13 @@ func (m *memWatch) scan() {
 
 // vmHWM reads "VmHWM:   12345 kB" from /proc/PID/status.
 func vmHWM(path string) (int64, bool) {
-	f, err := os.Open(path)
-	if err != nil {
+	v, ok := procField(path, "VmHWM")
+	fields := strings.Fields(v)
+	if !ok || len(fields) == 0 {
 		return 0, false
 	}
-	defer func() { _ = f.Close() }()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			fields := strings.Fields(rest)
-			if len(fields) >= 1 {
-				n, err := strconv.ParseInt(fields[0], 10, 64)
-				return n, err == nil
-			}
-		}
-	}
-	return 0, false
+	n, err := strconv.ParseInt(fields[0], 10, 64)
+	return n, err == nil
 }
 
 // cpuTicks reads utime+stime (fields 14 and 15) from /proc/PID/stat.

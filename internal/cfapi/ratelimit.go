@@ -185,7 +185,7 @@ func (p *pacer) observe(status int, h http.Header) {
 	}
 	if status == http.StatusTooManyRequests {
 		wait := p.maxBlock
-		if ra, ok := retryAfterHeader(h); ok {
+		if ra, ok := retryAfter(h); ok {
 			wait = min(ra, p.maxBlock)
 		}
 		p.blockedUntil = later(p.blockedUntil, now.Add(wait))
@@ -261,9 +261,4 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.pacer.observe(0, nil)
 	}
 	return resp, err
-}
-
-// retryAfterHeader reads Retry-After from answer headers.
-func retryAfterHeader(h http.Header) (time.Duration, bool) {
-	return retryAfter(&http.Response{Header: h})
 }

@@ -208,12 +208,11 @@ func TestPacer_429HoldsEveryRequest(t *testing.T) {
 	p.observe(0, nil) // a transport error
 }
 
-// Against the emulator with Cloudflare's rule (here 25 requests per 10 s),
-// 150 concurrent requests are all answered without a single 429.
-func TestClient_staysUnderTheEmulatorRateLimit(t *testing.T) {
-	clk := newSkipClock()
-	emu, err := emulator.New(emulator.Config{Token: testToken, Now: clk.Now,
-		RateLimit: emulator.RateLimit{Limit: 25, Window: 10 * time.Second, Lockout: time.Minute}})
+// startEmulator serves an emulator on loopback for the test and returns it
+// with its API base URL.
+func startEmulator(t *testing.T, cfg emulator.Config) (*emulator.Server, string) {
+	t.Helper()
+	emu, err := emulator.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,6 +221,15 @@ func TestClient_staysUnderTheEmulatorRateLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = emu.Close() })
+	return emu, base
+}
+
+// Against the emulator with Cloudflare's rule (here 25 requests per 10 s),
+// 150 concurrent requests are all answered without a single 429.
+func TestClient_staysUnderTheEmulatorRateLimit(t *testing.T) {
+	clk := newSkipClock()
+	emu, base := startEmulator(t, emulator.Config{Token: testToken, Now: clk.Now,
+		RateLimit: emulator.RateLimit{Limit: 25, Window: 10 * time.Second, Lockout: time.Minute}})
 	c, err := New(Config{APIToken: testToken, BaseURL: base, MaxRetries: 0, clock: clk})
 	if err != nil {
 		t.Fatal(err)
@@ -229,16 +237,15 @@ func TestClient_staysUnderTheEmulatorRateLimit(t *testing.T) {
 	zoneID := emu.ZoneID(emulator.DefaultZone)
 	var wg sync.WaitGroup
 	errs := make(chan error, 150)
-	for w := range 10 {
+	for range 10 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range 15 {
+			for range 15 {
 				if _, err := c.GetZoneSetting(context.Background(), zoneID); err != nil {
 					errs <- err
 					return
 				}
-				_ = w + i
 			}
 		}()
 	}
@@ -260,15 +267,7 @@ func TestClient_staysUnderTheEmulatorRateLimit(t *testing.T) {
 }
 
 func TestClient_pacesOnlyAPIRequests(t *testing.T) {
-	emu, err := emulator.New(emulator.Config{Token: testToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := emu.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = emu.Close() })
+	emu, base := startEmulator(t, emulator.Config{Token: testToken})
 	c, err := New(Config{APIToken: testToken, BaseURL: base, RateLimit: 1, RateWindow: time.Hour})
 	if err != nil {
 		t.Fatal(err)

@@ -92,7 +92,7 @@ func (t *retryTransport) shouldRetry(method string, resp *http.Response, err err
 		}
 		return backoff, idempotent
 	case resp.StatusCode == http.StatusTooManyRequests:
-		if ra, ok := retryAfter(resp); ok {
+		if ra, ok := retryAfter(resp.Header); ok {
 			return min(ra, t.maxBackoff), true
 		}
 		return backoff, true
@@ -100,7 +100,7 @@ func (t *retryTransport) shouldRetry(method string, resp *http.Response, err err
 		if !idempotent {
 			return 0, false
 		}
-		if ra, ok := retryAfter(resp); ok {
+		if ra, ok := retryAfter(resp.Header); ok {
 			return min(ra, t.maxBackoff), true
 		}
 		return backoff, true
@@ -119,8 +119,8 @@ func (t *retryTransport) backoff(attempt int) time.Duration {
 const maxRetryAfterSeconds = 24 * 60 * 60
 
 // retryAfter reads Retry-After in seconds or as an HTTP date.
-func retryAfter(resp *http.Response) (time.Duration, bool) {
-	v := resp.Header.Get("Retry-After")
+func retryAfter(h http.Header) (time.Duration, bool) {
+	v := h.Get("Retry-After")
 	if v == "" {
 		return 0, false
 	}

@@ -82,21 +82,17 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.SetFaults(f)
 		writeJSON(w, http.StatusOK, ok)
-	case "delay":
+	case "delay", "latency":
+		set, example := s.SetDelay, "2s"
+		if op == "latency" {
+			set, example = s.SetLatency, "50ms"
+		}
 		d, err := time.ParseDuration(r.URL.Query().Get("d"))
 		if err != nil || d < 0 {
-			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest, "Invalid request: d must be a non-negative duration such as 2s"))
+			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest, "Invalid request: d must be a non-negative duration such as %s", example))
 			return
 		}
-		s.SetDelay(d)
-		writeJSON(w, http.StatusOK, ok)
-	case "latency":
-		d, err := time.ParseDuration(r.URL.Query().Get("d"))
-		if err != nil || d < 0 {
-			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest, "Invalid request: d must be a non-negative duration such as 50ms"))
-			return
-		}
-		s.SetLatency(d)
+		set(d)
 		writeJSON(w, http.StatusOK, ok)
 	case "ratelimit":
 		s.serveAdminRateLimit(w, r)

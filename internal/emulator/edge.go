@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"strconv"
@@ -87,11 +88,7 @@ func (s *Server) SetOrigin(hostname, address string) error {
 func (s *Server) Origins() map[string]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]string, len(s.origins))
-	for k, v := range s.origins {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.origins)
 }
 
 // GlobalCertificate returns the certificate Pull presents for global AOP,

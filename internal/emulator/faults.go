@@ -111,7 +111,7 @@ func (s *Server) SetFaults(f Faults) {
 			ft.Times = 1
 		}
 	}
-	f.rng = rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))
+	f.rng = seededRand(f.Seed)
 	f.injected = map[string]int{}
 	s.faults = f
 }
@@ -193,9 +193,15 @@ func (f *Faults) take(method, path string) (Fault, bool) {
 // draw returns a number in [0, 1) from the seeded generator.
 func (f *Faults) draw() float64 {
 	if f.rng == nil {
-		f.rng = rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))
+		f.rng = seededRand(f.Seed)
 	}
 	return f.rng.Float64()
+}
+
+// seededRand is the generator of probabilistic faults: the same seed gives
+// the same draws, whether SetFaults or the first draw creates it.
+func seededRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 
 // notify tells ft's Notify channel, if any, without ever blocking.

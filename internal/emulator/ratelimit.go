@@ -138,13 +138,12 @@ func (s *Server) RateLimitStatus() RateLimitStatus {
 
 // rateLimitDecision is what the limiter says about one request.
 type rateLimitDecision struct {
-	enabled    bool
-	allowed    bool
-	limit      int
-	window     time.Duration
-	remaining  int
-	resetIn    time.Duration
-	retryAfter time.Duration
+	enabled   bool
+	allowed   bool
+	limit     int
+	window    time.Duration
+	remaining int
+	resetIn   time.Duration // for a refused request, also its Retry-After
 }
 
 // admitLocked counts one request of credential key. Callers hold s.mu.
@@ -161,7 +160,7 @@ func (s *Server) admitLocked(key string, now time.Time) rateLimitDecision {
 	}
 	if now.Before(w.lockedUntil) {
 		s.rate.rejected++
-		d.allowed, d.resetIn, d.retryAfter = false, w.lockedUntil.Sub(now), w.lockedUntil.Sub(now)
+		d.allowed, d.resetIn = false, w.lockedUntil.Sub(now)
 		return d
 	}
 	if !w.lockedUntil.IsZero() || (w.used > 0 && !now.Before(w.start.Add(cfg.Window))) {
@@ -173,7 +172,7 @@ func (s *Server) admitLocked(key string, now time.Time) rateLimitDecision {
 	if w.used >= cfg.Limit {
 		w.lockedUntil = now.Add(cfg.Lockout)
 		s.rate.rejected++
-		d.allowed, d.resetIn, d.retryAfter = false, cfg.Lockout, cfg.Lockout
+		d.allowed, d.resetIn = false, cfg.Lockout
 		return d
 	}
 	w.used++
@@ -206,7 +205,7 @@ func (s *Server) rateLimit(w http.ResponseWriter, r *http.Request) bool {
 	if d.allowed {
 		return true
 	}
-	h.Set("Retry-After", strconv.Itoa(ceilSeconds(d.retryAfter)))
+	h.Set("Retry-After", strconv.Itoa(ceilSeconds(d.resetIn)))
 	writeError(w, errorf(http.StatusTooManyRequests, codeRateLimited, msgRateLimited))
 	return false
 }

@@ -205,17 +205,7 @@ func leaf(cn string, i int) (testcerts.Pair, error) {
 	case 2:
 		opts = append(opts, testcerts.WithEd25519())
 	}
-	return newLeaf(opts...)
-}
-
-// newLeaf is testcerts.MustLeaf without the panic.
-func newLeaf(opts ...testcerts.Option) (p testcerts.Pair, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	return testcerts.MustLeaf(opts...), nil
+	return testcerts.Leaf(opts...)
 }
 
 // StateResource is one resource instance from `terraform show -json`.

@@ -103,7 +103,7 @@ func parseInput(in string) ([]*x509.Certificate, *InputError) {
 			"It contains a private key (PEM block %q). A trust bundle holds only certificates: pass the certificate alone "+
 				"and keep the key secret, out of the origin's CA file and out of Terraform outputs.", m[1])}
 	}
-	der, err := pemcert.CanonicalDER(in)
+	certs, err := pemcert.Certificates(in)
 	switch {
 	case errors.Is(err, pemcert.ErrNotPEM) || errors.Is(err, pemcert.ErrNoCertificate):
 		return nil, &InputError{Err: ErrNoCertificate, Detail: noCertificateDetail(in)}
@@ -112,13 +112,6 @@ func parseInput(in string) ([]*x509.Certificate, *InputError) {
 		return nil, &InputError{Err: fmt.Errorf("%w: %s", ErrInvalidCertificate, reason), Detail: fmt.Sprintf(
 			"A CERTIFICATE PEM block in it is not a valid X.509 certificate (%s). The value may be truncated or corrupted; "+
 				"copy the certificate again.", reason)}
-	}
-	// CanonicalDER has parsed every block on its own, so their concatenation
-	// splits back into the same certificates.
-	certs, err := x509.ParseCertificates(der)
-	if err != nil {
-		return nil, &InputError{Err: fmt.Errorf("%w: %v", ErrInvalidCertificate, err), Detail: fmt.Sprintf(
-			"Its certificates cannot be parsed (%v).", err)}
 	}
 	for n, c := range certs {
 		if isCA(c) || selfSigned(c) {

@@ -196,15 +196,12 @@ resource "cfaop_hostname_binding" "this" {
 `
 		trusted = "[var.client_ca]"
 	}
-	module, output := "origin-nginx", "server_block"
-	listen := fmt.Sprintf("127.0.0.1:%d", port)
+	module, output, extra := "origin-nginx", "server_block", ""
 	if sc.Server == originserver.Apache {
 		module, output = "origin-apache", "virtual_host"
-	}
-	extra := ""
-	if sc.Server == originserver.Apache {
 		extra = fmt.Sprintf("  document_root           = %q\n", serverDir)
 	}
+	listen := fmt.Sprintf("127.0.0.1:%d", port)
 	return fmt.Sprintf(`terraform {
   required_providers {
     cfaop = {

@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-// Errors returned by ParseLeaf and CanonicalDER; match them with errors.Is.
+// Errors returned by ParseLeaf, Certificates and CanonicalDER; match them
+// with errors.Is.
 var (
 	ErrNotPEM                  = errors.New("no PEM block found")
 	ErrNoCertificate           = errors.New("no CERTIFICATE PEM block found")
@@ -108,26 +109,41 @@ func chainSubjects(certDER [][]byte) string {
 	return strings.Join(names, ", ")
 }
 
-// CanonicalDER returns the DER of every CERTIFICATE block in pemText,
-// concatenated in order. Line endings, indentation and text around the blocks
-// do not change the result. Each block must be a valid certificate.
-func CanonicalDER(pemText string) ([]byte, error) {
+// Certificates parses every CERTIFICATE block in pemText, in order, with
+// the errors of CanonicalDER. Each block must be a valid certificate.
+func Certificates(pemText string) ([]*x509.Certificate, error) {
 	blocks := decodeBlocks(pemText)
 	if len(blocks) == 0 {
 		return nil, ErrNotPEM
 	}
-	var out []byte
+	var certs []*x509.Certificate
 	for _, b := range blocks {
 		if b.Type != blockCertificate {
 			continue
 		}
-		if _, err := x509.ParseCertificate(b.Bytes); err != nil {
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrInvalidCertificate, err)
 		}
-		out = append(out, b.Bytes...)
+		certs = append(certs, c)
 	}
-	if out == nil {
+	if certs == nil {
 		return nil, ErrNoCertificate
+	}
+	return certs, nil
+}
+
+// CanonicalDER returns the DER of every CERTIFICATE block in pemText,
+// concatenated in order. Line endings, indentation and text around the blocks
+// do not change the result. Each block must be a valid certificate.
+func CanonicalDER(pemText string) ([]byte, error) {
+	certs, err := Certificates(pemText)
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	for _, c := range certs {
+		out = append(out, c.Raw...) // ParseCertificate refuses trailing data: Raw is the block
 	}
 	return out, nil
 }

@@ -303,9 +303,14 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	attempt := r.data.journal.begin(ctx, zoneID, r.kind, info.SHA256Fingerprint)
 	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint)
+	var existing *cfapi.Certificate // the live certificate Cloudflare's 1406 refers to, when found
 	if cfapi.HasCode(err, cfapi.CodeCertificateExists) {
-		if found, ok := r.adoptInterrupted(ctx, zoneID, info.SHA256Fingerprint, &resp.Diagnostics); ok {
-			uploaded, err = found, nil
+		// One listing serves both the adoption check and the error's import ID.
+		if found, ok, _ := r.findByFingerprint(ctx, zoneID, info.SHA256Fingerprint); ok {
+			existing = &found
+			if r.adoptInterrupted(ctx, zoneID, info.SHA256Fingerprint, found, &resp.Diagnostics) {
+				uploaded, err = found, nil
+			}
 		}
 	}
 	r.data.certificates.Invalidate(r.kind, zoneID)
@@ -313,7 +318,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		if !cfapi.IsAmbiguous(err) {
 			r.data.journal.abandon(ctx, attempt) // provably not stored by this attempt
 		}
-		r.addUploadError(ctx, &resp.Diagnostics, zoneID, info.SHA256Fingerprint, err)
+		r.addUploadError(&resp.Diagnostics, zoneID, info.SHA256Fingerprint, existing, err)
 		return
 	}
 	ctx = tflog.SetField(ctx, "certificate_id", uploaded.ID)
@@ -372,21 +377,14 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 	}
 }
 
-// adoptInterrupted takes over the certificate Cloudflare already holds when
-// the upload journal shows that an earlier Terraform run in this working
-// directory sent it and was interrupted before saving state (see
-// upload_journal.go). Otherwise the 1406 stays an error.
-func (r *certificateResource) adoptInterrupted(ctx context.Context, zoneID, fingerprint string, diags *diag.Diagnostics) (cfapi.Certificate, bool) {
-	if r.data.journal == nil {
-		return cfapi.Certificate{}, false
-	}
-	found, ok, err := r.findByFingerprint(ctx, zoneID, fingerprint)
-	if err != nil || !ok {
-		return cfapi.Certificate{}, false
-	}
+// adoptInterrupted reports whether to take over found, the certificate
+// Cloudflare already holds, because the upload journal shows that an earlier
+// Terraform run in this working directory sent it and was interrupted before
+// saving state (see upload_journal.go). Otherwise the 1406 stays an error.
+func (r *certificateResource) adoptInterrupted(ctx context.Context, zoneID, fingerprint string, found cfapi.Certificate, diags *diag.Diagnostics) bool {
 	prev, ok := r.data.journal.adoptable(ctx, zoneID, r.kind, fingerprint, found.UploadedOn)
 	if !ok {
-		return cfapi.Certificate{}, false
+		return false
 	}
 	tflog.Warn(ctx, "Adopted a certificate uploaded by an interrupted earlier run", map[string]any{
 		"certificate_id": found.ID, "attempted_at": prev.AttemptedAt.Format(time.RFC3339), "uploaded_on": formatTime(found.UploadedOn),
@@ -396,7 +394,7 @@ func (r *certificateResource) adoptInterrupted(ctx context.Context, zoneID, fing
 			"upload journal shows that an earlier Terraform run sent it at %s and ended before saving state, so Terraform now manages "+
 			"that certificate instead of uploading it again.",
 			fingerprint, r.kind, found.ID, zoneID, formatTime(found.UploadedOn), prev.AttemptedAt.Format(time.RFC3339)))
-	return found, true
+	return true
 }
 
 // findByFingerprint finds a live certificate of this kind with the given fingerprint.
@@ -416,11 +414,13 @@ func (r *certificateResource) findByFingerprint(ctx context.Context, zoneID, fin
 	return cfapi.Certificate{}, false, nil
 }
 
-func (r *certificateResource) addUploadError(ctx context.Context, diags *diag.Diagnostics, zoneID, fingerprint string, err error) {
+// addUploadError explains a failed upload; found is the live certificate
+// with this fingerprint when a 1406 was answered and the listing found it.
+func (r *certificateResource) addUploadError(diags *diag.Diagnostics, zoneID, fingerprint string, found *cfapi.Certificate, err error) {
 	if cfapi.HasCode(err, cfapi.CodeCertificateExists) {
 		existing := "Cloudflare did not say which certificate it is."
 		importID := zoneID + "/<certificate_id>"
-		if found, ok, lerr := r.findByFingerprint(ctx, zoneID, fingerprint); lerr == nil && ok {
+		if found != nil {
 			existing = fmt.Sprintf("It is certificate %s (status %s).", found.ID, found.Status)
 			importID = zoneID + "/" + found.ID
 		}

@@ -260,10 +260,10 @@ func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Durati
 	}
 	// Recorded before waiting: if the wait fails, Terraform keeps the binding
 	// (tainted) instead of forgetting an association that exists.
-	r.fill(m, zoneID, put)
+	m.set(zoneID, hostname, put)
 	got, err := r.waitActive(ctx, zoneID, hostname, certID)
 	if got.Hostname != "" {
-		r.fill(m, zoneID, got)
+		m.set(zoneID, hostname, got)
 	}
 	if err != nil {
 		diags.AddError("Hostname Binding Did Not Become Active", err.Error())
@@ -307,7 +307,7 @@ func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadReq
 		resp.Diagnostics.AddError("Cannot Read Hostname Binding", apiErrorDetail(fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err))
 		return
 	}
-	r.fill(&state, zoneID, got)
+	state.set(zoneID, hostname, got)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -360,9 +360,4 @@ func (r *hostnameBindingResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("hostname"), hostname)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), zoneID+"/"+hostname)...)
-}
-
-// fill copies Cloudflare's view of the association into the model.
-func (r *hostnameBindingResource) fill(m *hostnameBindingModel, zoneID string, b cfapi.Binding) {
-	m.set(zoneID, m.Hostname.ValueString(), b)
 }

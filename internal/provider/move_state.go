@@ -56,7 +56,7 @@ func moveSourceState(ctx context.Context, req resource.MoveStateRequest, targetT
 
 // moveRequire adds an error when a value the move cannot do without is missing.
 func moveRequire(diags *diag.Diagnostics, v types.String, sourceType, attr, targetType string) {
-	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+	if stringOr(v, "") == "" {
 		diags.AddError("Incomplete Source State",
 			fmt.Sprintf("The state of %s has no %s, so it cannot be moved to %s. Run terraform apply -refresh-only with the Cloudflare "+
 				"provider first, or remove the moved block and import the object instead.", sourceType, attr, targetType))
@@ -87,10 +87,11 @@ func moveNullTimeouts(ctx context.Context, target tfsdk.State) (timeouts.Value, 
 // moveTime normalises a source timestamp to this provider's RFC 3339 UTC
 // form; fallback is used when the source has none or it does not parse.
 func moveTime(v types.String, fallback string) string {
-	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+	s := stringOr(v, "")
+	if s == "" {
 		return fallback
 	}
-	t, err := time.Parse(time.RFC3339Nano, v.ValueString())
+	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return fallback
 	}

@@ -25,16 +25,8 @@ func TestAccMoveState_fromCloudflareProviderState(t *testing.T) {
 	ctx := testContext(t)
 
 	hostname := "app." + env.zoneName
-	zonePair := testcerts.NewLeaf(t, testcerts.WithCN("zone."+env.zoneName))
-	appPair := testcerts.NewLeaf(t, testcerts.WithCN(hostname))
-	zoneCert, err := env.client.UploadCertificate(ctx, cfapi.ZoneCertificate, env.zoneID, zonePair.CertPEM, zonePair.KeyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	appCert, err := env.client.UploadCertificate(ctx, cfapi.HostnameCertificate, env.zoneID, appPair.CertPEM, appPair.KeyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zoneCert, zonePair := uploadOutsideTerraform(t, env, cfapi.ZoneCertificate, testcerts.WithCN("zone."+env.zoneName))
+	appCert, appPair := uploadOutsideTerraform(t, env, cfapi.HostnameCertificate, testcerts.WithCN(hostname))
 	if _, err := env.client.PutBindings(ctx, env.zoneID, []cfapi.BindingChange{{Hostname: hostname, CertID: appCert.ID, Enabled: true}}); err != nil {
 		t.Fatal(err)
 	}

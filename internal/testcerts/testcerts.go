@@ -113,11 +113,20 @@ func NewCA(t testing.TB, cn string) Pair {
 	return p
 }
 
-// MustLeaf is NewLeaf for use outside tests; it panics on error.
-func MustLeaf(opts ...Option) Pair {
+// Leaf is NewLeaf for use outside tests; it returns the error.
+func Leaf(opts ...Option) (Pair, error) {
 	p, err := newLeaf(opts)
 	if err != nil {
-		panic("testcerts: " + err.Error())
+		return Pair{}, fmt.Errorf("testcerts: %w", err)
+	}
+	return p, nil
+}
+
+// MustLeaf is NewLeaf for use outside tests; it panics on error.
+func MustLeaf(opts ...Option) Pair {
+	p, err := Leaf(opts...)
+	if err != nil {
+		panic(err.Error())
 	}
 	return p
 }

@@ -44,23 +44,7 @@ func TestEmulatorCommand_ServesUntilCancelled(t *testing.T) {
 		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-zone", "example.com", "-zone", "example.org", "-token", "t0k", "-delay", "0s"}, &stdout, &stderr, noEnv)
 	}()
 
-	baseRE := regexp.MustCompile(`Base URL:\s+(http://127\.0\.0\.1:\d+/client/v4)`)
-	var base string
-	deadline := time.Now().Add(10 * time.Second)
-	for base == "" {
-		if m := baseRE.FindStringSubmatch(stdout.String()); m != nil {
-			base = m[1]
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("run returned early: %v\n%s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no base URL printed:\n%s", stdout.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	base := waitForBaseURL(t, &stdout, &stderr, done)
 	out := stdout.String()
 	for _, want := range []string{
 		"API token:       t0k",
