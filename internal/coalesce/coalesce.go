@@ -89,8 +89,9 @@ func (c *Coalescer) Submit(ctx context.Context, zoneID string, change cfapi.Bind
 	case time.Since(b.opened) < c.maxWait:
 		// Terraform starts the next resources one by one as others finish,
 		// and more slowly on a loaded machine: wait for writes to stop
-		// arriving, not a fixed time after the first one.
-		b.timer.Reset(c.window)
+		// arriving, not a fixed time after the first one. The restart never
+		// goes past maxWait, so the first change waits at most that long.
+		b.timer.Reset(min(c.window, c.maxWait-time.Since(b.opened)))
 	}
 	c.mu.Unlock()
 

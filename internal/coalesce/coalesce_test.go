@@ -152,3 +152,40 @@ func TestCoalescer_tricklingChangesShareARequest(t *testing.T) {
 		t.Fatalf("%d requests for 4 changes arriving 150 ms apart; want 1", n)
 	}
 }
+
+// A steady trickle restarts the window, but the batch still goes at
+// maxWait (5 windows) after its first change, not a window later.
+func TestCoalescer_trickleIsSentAtMaxWait(t *testing.T) {
+	window := 200 * time.Millisecond
+	var mu sync.Mutex
+	var firstPut time.Time
+	put := func(ctx context.Context, zone string, changes []cfapi.BindingChange) ([]cfapi.Binding, error) {
+		mu.Lock()
+		if firstPut.IsZero() {
+			firstPut = time.Now()
+		}
+		mu.Unlock()
+		return (&fakeAPI{}).put(ctx, zone, changes)
+	}
+	c := New(put, window, 50)
+	start := time.Now()
+	var wg sync.WaitGroup
+	// Changes every 190 ms: one lands at 950 ms, just before maxWait (1 s);
+	// restarting a full window there would send the batch at 1.15 s.
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Submit(context.Background(), "zone", cfapi.BindingChange{Hostname: fmt.Sprintf("t%d.example.com", i), CertID: "c", Enabled: true}); err != nil {
+				t.Error(err)
+			}
+		}()
+		time.Sleep(190 * time.Millisecond)
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if got, limit := firstPut.Sub(start), 5*window+window/2; got > limit {
+		t.Fatalf("the first batch went %s after its first change; want at most maxWait %s (checked with %s slack)", got.Round(time.Millisecond), 5*window, window/2)
+	}
+}
