@@ -33,6 +33,9 @@ type Binding struct {
 // PutBindings applies several association changes in one request. The API
 // applies all or none of them.
 func (c *Client) PutBindings(ctx context.Context, zoneID string, changes []BindingChange) ([]Binding, error) {
+	if err := checkZoneID("update hostname associations", zoneID); err != nil {
+		return nil, err
+	}
 	cfg := make([]aop.HostnameUpdateParamsConfig, len(changes))
 	for i, ch := range changes {
 		cfg[i].Hostname.Value, cfg[i].Hostname.Present = ch.Hostname, true
@@ -67,6 +70,12 @@ func (c *Client) PutBindings(ctx context.Context, zoneID string, changes []Bindi
 
 // GetBinding reads one hostname's association.
 func (c *Client) GetBinding(ctx context.Context, zoneID, hostname string) (Binding, error) {
+	if err := checkZoneID("read hostname association", zoneID); err != nil {
+		return Binding{}, err
+	}
+	if err := checkHostname("read hostname association", "hostname", hostname); err != nil {
+		return Binding{}, err
+	}
 	var p aop.HostnameGetParams
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	r, err := c.hostnames.Get(ctx, url.PathEscape(hostname), p)

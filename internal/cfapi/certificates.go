@@ -50,6 +50,9 @@ type Certificate struct {
 
 // ListCertificates lists a zone's certificates of one kind.
 func (c *Client) ListCertificates(ctx context.Context, kind CertificateKind, zoneID string) ([]Certificate, error) {
+	if err := checkZoneID("list "+kind.String()+"s", zoneID); err != nil {
+		return nil, err
+	}
 	var out []Certificate
 	if kind == HostnameCertificate {
 		var p aop.HostnameCertificateListParams
@@ -78,7 +81,7 @@ func (c *Client) ListCertificates(ctx context.Context, kind CertificateKind, zon
 
 // GetCertificate reads one certificate.
 func (c *Client) GetCertificate(ctx context.Context, kind CertificateKind, zoneID, id string) (Certificate, error) {
-	if err := checkIDs("read "+kind.String(), zoneID, id); err != nil {
+	if err := checkZoneAndCertificate("read "+kind.String(), zoneID, id); err != nil {
 		return Certificate{}, err
 	}
 	if kind == HostnameCertificate {
@@ -104,6 +107,9 @@ func (c *Client) GetCertificate(ctx context.Context, kind CertificateKind, zoneI
 // automatically once sent: on an ambiguous failure (see IsAmbiguous) the
 // caller must list the zone's certificates to find out whether it was stored.
 func (c *Client) UploadCertificate(ctx context.Context, kind CertificateKind, zoneID, certPEM, keyPEM string) (Certificate, error) {
+	if err := checkZoneID("upload "+kind.String(), zoneID); err != nil {
+		return Certificate{}, err
+	}
 	if kind == HostnameCertificate {
 		var p aop.HostnameCertificateNewParams
 		p.ZoneID.Value, p.ZoneID.Present = zoneID, true
@@ -129,7 +135,7 @@ func (c *Client) UploadCertificate(ctx context.Context, kind CertificateKind, zo
 
 // DeleteCertificate asks Cloudflare to delete a certificate; deletion completes asynchronously.
 func (c *Client) DeleteCertificate(ctx context.Context, kind CertificateKind, zoneID, id string) error {
-	if err := checkIDs("delete "+kind.String(), zoneID, id); err != nil {
+	if err := checkZoneAndCertificate("delete "+kind.String(), zoneID, id); err != nil {
 		return err
 	}
 	if kind == HostnameCertificate {

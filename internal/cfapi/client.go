@@ -61,7 +61,7 @@ type Config struct {
 // Client calls Cloudflare's Authenticated Origin Pulls endpoints.
 type Client struct {
 	cfg         Config
-	httpClient  *http.Client
+	docClient   *http.Client // FetchPEM: public documents, no credentials
 	certs       *aop.ZoneCertificateService
 	hostCerts   *aop.HostnameCertificateService
 	hostnames   *aop.HostnameService
@@ -113,13 +113,14 @@ func New(cfg Config) (*Client, error) {
 		next = &pacedTransport{pacer: newPacer(cfg.clock, cfg.RateLimit, cfg.RateWindow, cfg.MaxBackoff),
 			scheme: u.Scheme, host: u.Host, path: u.Path, next: next}
 	}
-	hc := &http.Client{Transport: &retryTransport{
+	transport := &retryTransport{
 		next:       next,
 		maxRetries: cfg.MaxRetries,
 		minBackoff: cfg.MinBackoff,
 		maxBackoff: cfg.MaxBackoff,
 		secrets:    cfg.credentials(),
-	}}
+	}
+	hc := &http.Client{Transport: transport, CheckRedirect: refuseRedirect(base)}
 
 	opts := []option.RequestOption{
 		option.WithBaseURL(cfg.BaseURL),
@@ -137,7 +138,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		cfg:         cfg,
-		httpClient:  hc,
+		docClient:   &http.Client{Transport: transport, CheckRedirect: checkDocumentRedirect},
 		certs:       aop.NewZoneCertificateService(opts...),
 		hostCerts:   aop.NewHostnameCertificateService(opts...),
 		hostnames:   aop.NewHostnameService(opts...),
@@ -151,7 +152,8 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) BaseURL() string { return c.cfg.BaseURL }
 
 // NormalizeBaseURL accepts a base URL with or without the /client/v4 suffix
-// and returns it with "/client/v4/", which the SDK needs.
+// and returns it with "/client/v4/", which the SDK needs. Its errors are
+// *BaseURLError and never show user info.
 func NormalizeBaseURL(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -161,27 +163,51 @@ func NormalizeBaseURL(raw string) (string, error) {
 	if strings.Contains(raw, "@") {
 		shown = "(not shown: it holds an @, perhaps credentials)" // never echo a password into a diagnostic
 	}
+	fail := func(format string, args ...any) (string, error) {
+		return "", &BaseURLError{msg: fmt.Sprintf(format, args...)}
+	}
 	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
-		return "", fmt.Errorf("base_url %s must start with https:// (or http:// for a local emulator)", shown)
+		return fail("base_url %s must start with https:// (or http:// for a local emulator)", shown)
 	}
 	// The URL is logged and used for every request: it must be a plain
 	// scheme://host[:port][/path], without credentials, query or fragment.
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		return "", fmt.Errorf("base_url %s is not a valid URL", shown)
+		return fail("base_url %s is not a valid URL", shown)
 	case u.User != nil:
-		return "", fmt.Errorf("base_url must not contain credentials (user:password@host): set api_token, or api_key and email, instead")
+		return fail("base_url must not contain credentials (user:password@host): set api_token, or api_key and email, instead")
 	case u.Hostname() == "":
-		return "", fmt.Errorf("base_url %s has no host name", shown)
+		return fail("base_url %s has no host name", shown)
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(raw, "?#"):
-		return "", fmt.Errorf("base_url %s must not have a query (?) or a fragment (#)", shown)
+		return fail("base_url %s must not have a query (?) or a fragment (#)", shown)
+	case u.Scheme == "http" && !IsLoopbackHost(u.Hostname()):
+		// Plain http would send the token or key in clear text.
+		return fail("base_url %s uses plain http:// for a host that is not this machine, which would send the API credentials "+
+			"unencrypted: use https:// (plain http:// is accepted only for a loopback host, 127.0.0.0/8, ::1 or localhost, "+
+			"such as a local emulator)", shown)
 	}
 	raw = strings.TrimRight(raw, "/")
 	if !strings.HasSuffix(raw, "/client/v4") {
 		raw += "/client/v4"
 	}
 	return raw + "/", nil
+}
+
+// BaseURLError is a refused base URL; the provider reports it on base_url.
+type BaseURLError struct{ msg string }
+
+func (e *BaseURLError) Error() string { return e.msg }
+
+// IsLoopbackHost reports whether host (without port or brackets) is this
+// machine: localhost, 127.0.0.0/8 or ::1. Only there may plain http carry
+// credentials or a trust anchor.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // maxIdleConnsPerHost covers -parallelism up to 64.

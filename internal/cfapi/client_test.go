@@ -134,7 +134,7 @@ func TestClient_headersAndAuth(t *testing.T) {
 func TestClient_typedErrors(t *testing.T) {
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){answer(404, failure(7003, "Could not route"))}}
 	c, _ := newTestClient(t, h)
-	_, err := c.GetCertificate(context.Background(), ZoneCertificate, testZone, "abc")
+	_, err := c.GetCertificate(context.Background(), ZoneCertificate, testZone, testCertID)
 	if !IsNotFound(err) || !HasCode(err, 7003) {
 		t.Fatalf("want a not-found API error with code 7003, got %v", err)
 	}
@@ -142,7 +142,7 @@ func TestClient_typedErrors(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Errors[0].Message != "Could not route" {
 		t.Fatalf("error fields: %#v", apiErr)
 	}
-	if !strings.Contains(err.Error(), "read zone certificate abc") || !strings.Contains(err.Error(), "7003: Could not route") {
+	if !strings.Contains(err.Error(), "read zone certificate "+testCertID) || !strings.Contains(err.Error(), "7003: Could not route") {
 		t.Fatalf("error text: %v", err)
 	}
 	if IsAmbiguous(err) {
@@ -281,7 +281,7 @@ func TestLogs_neverContainSecrets(t *testing.T) {
 	}}
 	c, _ := newTestClient(t, h)
 	_, _ = c.UploadCertificate(ctx, HostnameCertificate, testZone, "cert", fakeKey)
-	_, _ = c.GetCertificate(ctx, HostnameCertificate, testZone, "abc")
+	_, _ = c.GetCertificate(ctx, HostnameCertificate, testZone, testCertID)
 	out := buf.String()
 	if !strings.Contains(out, "Cloudflare API request") || !strings.Contains(out, `"method":"POST"`) {
 		t.Fatalf("expected request log lines, got:\n%s", out)

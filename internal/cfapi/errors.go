@@ -81,6 +81,9 @@ func IsAmbiguous(err error) bool {
 	if apiErr, ok := errorsAs[*APIError](err); ok {
 		return apiErr.StatusCode >= 500
 	}
+	if _, ok := errorsAs[*RedirectError](err); ok {
+		return false // a redirect is not a success: nothing was applied, nothing followed
+	}
 	if errors.Is(err, context.Canceled) {
 		return true
 	}
@@ -101,6 +104,11 @@ func wrap(op string, err error) error {
 			out.Errors = append(out.Errors, ErrorItem{Code: int(it.Code), Message: it.Message})
 		}
 		return out
+	}
+	if redirect, ok := errorsAs[*RedirectError](err); ok {
+		// Drop the url.Error around it: it quotes the raw Location header,
+		// which may hold user info.
+		return fmt.Errorf("%s: %w", op, redirect)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

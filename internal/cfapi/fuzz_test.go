@@ -14,11 +14,13 @@ import (
 
 // An accepted base URL is an absolute http(s) URL with a host, ending in
 // /client/v4/, that normalises to itself; credentials, queries and
-// fragments are refused, so nothing secret or surprising can ride along.
+// fragments are refused, so nothing secret or surprising can ride along,
+// and plain http is accepted only for a loopback host.
 func FuzzNormalizeBaseURL(f *testing.F) {
 	for _, s := range []string{"", "https://api.cloudflare.com", "https://api.cloudflare.com/client/v4/", "http://127.0.0.1:8787",
 		"api.cloudflare.com", "http://", "https://user:secret@api.cloudflare.com", "https://api.cloudflare.com/?x=1", "https://a b",
-		"https://api.cloudflare.com#frag", " https://api.cloudflare.com/ ", "http://[::1]:8787/client/v4"} {
+		"https://api.cloudflare.com#frag", " https://api.cloudflare.com/ ", "http://[::1]:8787/client/v4",
+		"http://api.cloudflare.com", "http://localhost:8787", "http://127.1.2.3", "http://127.0.0.1.example.com", "http://[::ffff:127.0.0.1]:80", "HTTP://10.0.0.1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
@@ -37,6 +39,8 @@ func FuzzNormalizeBaseURL(f *testing.F) {
 			t.Fatalf("%q normalised to %q: scheme %q, host %q, user %v, query %q, fragment %q", raw, out, u.Scheme, u.Host, u.User, u.RawQuery, u.Fragment)
 		case !strings.HasSuffix(out, "/client/v4/"):
 			t.Fatalf("%q normalised to %q, without /client/v4/", raw, out)
+		case u.Scheme == "http" && !IsLoopbackHost(u.Hostname()):
+			t.Fatalf("%q normalised to %q: plain http to a host that is not loopback", raw, out)
 		}
 		if again, err := NormalizeBaseURL(out); err != nil || again != out {
 			t.Fatalf("normalising %q again gave %q, %v", out, again, err)
@@ -63,14 +67,20 @@ func FuzzRetryAfter(f *testing.F) {
 	})
 }
 
-// An ID becomes a path segment only if it cannot change the path.
+// An ID becomes a path segment only if it cannot change the path: every
+// zone ID, certificate ID or hostname the client accepts stays one segment.
 func FuzzCheckIDs(f *testing.F) {
-	for _, s := range []string{"2458ce5a-0c35-4c7f-82c7-8e9487d3ff60", "..", "../../settings", "a?b", "%2e", "", "023e105f4ecef8ad9ca31a8372d0c353"} {
+	for _, s := range []string{"2458ce5a-0c35-4c7f-82c7-8e9487d3ff60", "..", "../../settings", "a?b", "%2e", "", "023e105f4ecef8ad9ca31a8372d0c353",
+		"app.example.com", "app.example.com/..", "a..b", "xn--bcher-kva.example"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
-		if checkIDs("op", id) != nil {
+		accepted := checkZoneID("op", id) == nil || checkZoneAndCertificate("op", testZone, id) == nil || checkHostname("op", "hostname", id) == nil
+		if !accepted {
 			return
+		}
+		if strings.Contains(id, "..") {
+			t.Fatalf("accepted ID %q contains ..", id)
 		}
 		u, err := url.Parse("https://api.cloudflare.com/client/v4/zones/z/origin_tls_client_auth/")
 		if err != nil {

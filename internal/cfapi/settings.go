@@ -22,6 +22,9 @@ type GlobalSetting struct {
 
 // GetGlobalSetting reads the zone setting tls_client_auth.
 func (c *Client) GetGlobalSetting(ctx context.Context, zoneID string) (GlobalSetting, error) {
+	if err := checkZoneID("read zone setting tls_client_auth", zoneID); err != nil {
+		return GlobalSetting{}, err
+	}
 	var p zones.SettingGetParams
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	res, err := c.zoneSetting.Get(ctx, tlsClientAuthSetting, p)
@@ -33,6 +36,9 @@ func (c *Client) GetGlobalSetting(ctx context.Context, zoneID string) (GlobalSet
 
 // SetGlobalSetting turns the zone setting tls_client_auth on or off.
 func (c *Client) SetGlobalSetting(ctx context.Context, zoneID string, enabled bool) (GlobalSetting, error) {
+	if err := checkZoneID("change zone setting tls_client_auth", zoneID); err != nil {
+		return GlobalSetting{}, err
+	}
 	var body zones.SettingEditParamsBody
 	body.Value.Value, body.Value.Present = onOff(enabled), true
 	var p zones.SettingEditParams
@@ -65,6 +71,9 @@ func onOff(b bool) string {
 
 // GetZoneSetting reads whether zone-level AOP (your uploaded certificate) is enabled.
 func (c *Client) GetZoneSetting(ctx context.Context, zoneID string) (bool, error) {
+	if err := checkZoneID("read zone-level authenticated origin pulls setting", zoneID); err != nil {
+		return false, err
+	}
 	var p aop.SettingGetParams
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	res, err := c.aopSettings.Get(ctx, p)
@@ -76,6 +85,9 @@ func (c *Client) GetZoneSetting(ctx context.Context, zoneID string) (bool, error
 
 // SetZoneSetting enables or disables zone-level AOP.
 func (c *Client) SetZoneSetting(ctx context.Context, zoneID string, enabled bool) (bool, error) {
+	if err := checkZoneID("change zone-level authenticated origin pulls setting", zoneID); err != nil {
+		return false, err
+	}
 	var p aop.SettingUpdateParams
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	p.Enabled.Value, p.Enabled.Present = enabled, true

@@ -9,6 +9,11 @@ import (
 
 // ZoneIDByName finds a zone's ID from its name (GET /zones?name=NAME).
 func (c *Client) ZoneIDByName(ctx context.Context, name string) (string, error) {
+	// The name only goes into the query, but a zone name is a domain name:
+	// anything else is a mistake worth a clear error rather than an API call.
+	if err := checkHostname("look up zone", "zone name", name); err != nil {
+		return "", err
+	}
 	var p zones.ZoneListParams
 	p.Name.Value, p.Name.Present = name, true
 	page, err := c.zones.List(ctx, p)

@@ -73,11 +73,13 @@ const maxTransientPolls = 3
 
 // transientPollError reports whether a failed poll is a server or network
 // failure (5xx, 429, a broken connection) rather than an answer about the
-// object (not found, forbidden) or a refused request.
+// object (not found, forbidden) or a request the client refused to send or
+// to follow elsewhere (an invalid ID, a redirect): those would fail the same way again.
 func transientPollError(err error) bool {
 	var apiErr *cfapi.APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.StatusCode >= 500 || apiErr.StatusCode == http.StatusTooManyRequests
 	}
-	return !errors.Is(err, cfapi.ErrInvalidID)
+	var redirect *cfapi.RedirectError
+	return !errors.Is(err, cfapi.ErrInvalidID) && !errors.As(err, &redirect)
 }
