@@ -31,3 +31,25 @@ func TestNormalizeBaseURL_refusals(t *testing.T) {
 		t.Errorf("IPv6 loopback: %q, %v", got, err)
 	}
 }
+
+// Plain http would carry the token or key in clear text: it is accepted
+// only for a loopback host (the emulator), and every refusal is a
+// *BaseURLError the provider reports on base_url.
+func TestNormalizeBaseURL_plainHTTPOnlyForLoopback(t *testing.T) {
+	for _, in := range []string{"http://api.cloudflare.com", "http://10.0.0.1:8787", "http://192.168.1.10/client/v4", "http://127.0.0.1.nip.io:8787",
+		"http://localhost.example.com", "http://[::2]:8787", "http://[fe80::1]:8787", "http://0.0.0.0:8787"} {
+		got, err := NormalizeBaseURL(in)
+		if err == nil || !strings.Contains(err.Error(), "uses plain http:// for a host that is not this machine") || !strings.Contains(err.Error(), "use https://") {
+			t.Errorf("NormalizeBaseURL(%q) = %q, %v; want a refusal that says to use https://", in, got, err)
+		}
+		if _, ok := errorsAs[*BaseURLError](err); !ok {
+			t.Errorf("NormalizeBaseURL(%q): %T is not a *BaseURLError", in, err)
+		}
+	}
+	for _, in := range []string{"http://127.0.0.1:8787", "http://127.255.0.9", "http://localhost:8787", "http://LOCALHOST:8787", "http://[::1]:8787",
+		"https://api.example.com", "https://10.0.0.1:8443"} {
+		if _, err := NormalizeBaseURL(in); err != nil {
+			t.Errorf("NormalizeBaseURL(%q): %v", in, err)
+		}
+	}
+}

@@ -12,8 +12,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
 var _ datasource.DataSourceWithConfigure = &globalCADataSource{}
@@ -60,9 +64,12 @@ func (d *globalCADataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Computed:            true,
 			},
 			"url": schema.StringAttribute{
-				MarkdownDescription: "Where to download the CA certificate (PEM). Defaults to the provider's `global_ca_url`, else `" + defaultGlobalCAURL + "`.",
-				Optional:            true,
-				Computed:            true,
+				MarkdownDescription: "Where to download the CA certificate (PEM). Defaults to the provider's `global_ca_url`, else `" + defaultGlobalCAURL + "`. " +
+					"Must be `https://` (plain `http://` only for 127.0.0.0/8, `::1` or `localhost`) and must not contain user info. " +
+					"No API credentials are sent with the download; redirects are followed (up to 5) only to URLs that obey the same rules.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{documentURLValidator{}},
 			},
 			"pem": schema.StringAttribute{
 				MarkdownDescription: "The CA certificate in PEM form, as downloaded.",
@@ -101,6 +108,12 @@ func (d *globalCADataSource) Read(ctx context.Context, req datasource.ReadReques
 	url := stringOr(m.URL, d.data.globalCAURL)
 	if url == "" {
 		url = defaultGlobalCAURL
+	}
+	// Checked again here: a url unknown at validation, or one from the
+	// provider, must not reach a request or a diagnostic with user info.
+	if err := cfapi.CheckDocumentURL(url); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("url"), invalidCAURLSummary, documentURLDetail("url", err))
+		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, globalCAFetchTimeout)
 	defer cancel()

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -8,8 +9,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -79,6 +83,8 @@ func TestAccGlobalCADataSource_urlOverrideAndErrors(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
+			// Refused at validation; first, because the last step's configuration is used to destroy.
+			{Config: cfg("ftp://example.invalid/ca.pem"), ExpectError: regexp.MustCompile(`Invalid Origin-Pull CA URL`)},
 			{
 				Config: cfg(mirror),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -90,7 +96,6 @@ func TestAccGlobalCADataSource_urlOverrideAndErrors(t *testing.T) {
 			{Config: cfg(serveDocument(t, http.StatusOK, expired)), ExpectError: regexp.MustCompile(`(?s)Origin-Pull CA Expired.*expired on 2020-01-12`)},
 			{Config: cfg(serveDocument(t, http.StatusOK, []byte("<html>not a certificate</html>"))), ExpectError: regexp.MustCompile(`(?s)Invalid Origin-Pull CA.*contains no PEM CERTIFICATE block`)},
 			{Config: cfg(serveDocument(t, http.StatusNotFound, nil)), ExpectError: regexp.MustCompile(`(?s)Cannot Download Origin-Pull CA.*HTTP 404`)},
-			{Config: cfg("ftp://example.invalid/ca.pem"), ExpectError: regexp.MustCompile(`Cannot Download Origin-Pull CA`)},
 		},
 	})
 }
@@ -109,5 +114,81 @@ func TestPublishedGlobalCAFingerprint(t *testing.T) {
 	sum := sha256.Sum256(cert.Raw)
 	if got := hex.EncodeToString(sum[:]); got != publishedGlobalCAFingerprint {
 		t.Fatalf("published fingerprint constant %s does not match the reference CA %s", publishedGlobalCAFingerprint, got)
+	}
+}
+
+// The data source's url is refused at validation when it holds user info or
+// uses plain http for a host that is not loopback, and again at read time
+// (a url unknown at validation), with no request sent and the password in
+// no diagnostic. A good url is downloaded without any API credential.
+func TestGlobalCADataSource_urlRulesAndNoCredentials(t *testing.T) {
+	for _, v := range []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL", envGlobalCAURL} {
+		t.Setenv(v, "")
+	}
+	ca := testcerts.NewCA(t, "Mirror CA")
+	var requests, withCredentials atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		if r.Header.Get("Authorization") != "" || r.Header.Get("X-Auth-Key") != "" || r.Header.Get("X-Auth-Email") != "" {
+			withCredentials.Add(1)
+		}
+		_, _ = w.Write([]byte(ca.CertPEM))
+	}))
+	t.Cleanup(srv.Close)
+	hostPort := strings.TrimPrefix(srv.URL, "http://")
+
+	ctx := context.Background()
+	server := unconfiguredServer(t)
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsSchema := schemas.DataSourceSchemas["cfaop_global_ca"]
+	bad := map[string]string{
+		"user info":            "http://admin:" + urlPassword + "@" + hostPort + "/ca.pem",
+		"user name only":       "https://" + urlPassword + "@" + hostPort + "/ca.pem",
+		"plain http elsewhere": "http://ca.example.com/ca.pem",
+		"not http":             "file:///etc/passwd",
+	}
+	for name, u := range bad {
+		resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "cfaop_global_ca", Config: protoObject(t, dsSchema, map[string]string{"url": u})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantAttributeError(t, "validate url with "+name, resp.Diagnostics, "url", "Invalid Origin-Pull CA URL")
+	}
+
+	for authName, auth := range map[string]map[string]string{
+		"token":         {"api_token": "ca-test-token"},
+		"key and email": {"api_key": "ca-test-key", "email": "owner@example.com"},
+	} {
+		cfg := map[string]string{"base_url": srv.URL}
+		for k, v := range auth {
+			cfg[k] = v
+		}
+		configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: protoObject(t, schemas.Provider, cfg)})
+		if err != nil || len(configured.Diagnostics) > 0 {
+			t.Fatalf("configure: %v %s", err, diagnosticsText(configured.Diagnostics))
+		}
+		read := func(u string) *tfprotov6.ReadDataSourceResponse {
+			resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "cfaop_global_ca", Config: protoObject(t, dsSchema, map[string]string{"url": u})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp
+		}
+		for name, u := range bad {
+			wantAttributeError(t, authName+": read url with "+name, read(u).Diagnostics, "url", "Invalid Origin-Pull CA URL")
+		}
+		if n := requests.Load(); n != 0 {
+			t.Fatalf("%s: %d requests were sent for refused URLs", authName, n)
+		}
+		if resp := read(srv.URL + "/ca.pem"); len(resp.Diagnostics) > 0 {
+			t.Fatalf("%s: good url: %s", authName, diagnosticsText(resp.Diagnostics))
+		}
+		if requests.Load() != 1 || withCredentials.Load() != 0 {
+			t.Errorf("%s: %d downloads, %d with an API credential; want 1 and 0", authName, requests.Load(), withCredentials.Load())
+		}
+		requests.Store(0)
 	}
 }

@@ -80,10 +80,11 @@ func (r *hostnameBindingResource) moveFromCloudflare(ctx context.Context, req re
 		return
 	}
 	moveRequire(&resp.Diagnostics, src.ZoneID, req.SourceTypeName, "zone_id", target)
+	zoneID := stringOr(src.ZoneID, "")
+	moveCheckForm(&resp.Diagnostics, zoneID, zoneIDPattern.MatchString(zoneID), req.SourceTypeName, "zone_id", zoneIDForm, target)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	zoneID := src.ZoneID.ValueString()
 
 	hostname := stringOr(src.Hostname, "")
 	certID := firstNonEmpty(stringOr(src.CertID, ""), stringOr(src.V4CertID, ""))
@@ -124,6 +125,11 @@ func (r *hostnameBindingResource) moveFromCloudflare(ctx context.Context, req re
 		resp.Diagnostics.AddError("No Certificate To Move",
 			fmt.Sprintf("The association of %s in this %s names no certificate. Remove the moved block and import the binding instead: "+
 				"import { to = cfaop_hostname_binding.<name> id = \"%s/%s\" }.", hostname, req.SourceTypeName, zoneID, hostname))
+		return
+	}
+	moveCheckForm(&resp.Diagnostics, hostname, hostnameProblem(hostname) == "", req.SourceTypeName, "hostname", hostnameForm, target)
+	moveCheckForm(&resp.Diagnostics, certID, certificateIDForm.MatchString(certID), req.SourceTypeName, "cert_id", certificateIDText, target)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	if enabled.IsNull() || enabled.IsUnknown() {

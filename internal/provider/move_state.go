@@ -63,6 +63,28 @@ func moveRequire(diags *diag.Diagnostics, v types.String, sourceType, attr, targ
 	}
 }
 
+// moveCheckForm adds an error when a moved value that this provider puts
+// into API request paths (a zone ID, a certificate ID, a hostname) is not of
+// its form: a crafted source state must not steer requests elsewhere.
+func moveCheckForm(diags *diag.Diagnostics, value string, valid bool, sourceType, attr, form, targetType string) {
+	if value == "" || valid {
+		return
+	}
+	if len(value) > 80 {
+		value = value[:80] + "..."
+	}
+	diags.AddError("Invalid Source State",
+		fmt.Sprintf("The state of %s has %s %q, which is not %s, so it cannot be moved to %s (this provider puts it into API request paths). "+
+			"Check the state with terraform state show, or remove the moved block and import the object instead.", sourceType, attr, value, form, targetType))
+}
+
+// Forms named by moveCheckForm.
+const (
+	zoneIDForm        = "a Cloudflare zone ID (32 lower-case hexadecimal characters)"
+	certificateIDText = "a Cloudflare certificate ID (a UUID)"
+	hostnameForm      = "a lower-case fully qualified hostname"
+)
+
 // moveNullTimeouts is a null timeouts block of the target schema's type.
 func moveNullTimeouts(ctx context.Context, target tfsdk.State) (timeouts.Value, diag.Diagnostics) {
 	var diags diag.Diagnostics

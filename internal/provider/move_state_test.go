@@ -23,6 +23,7 @@ import (
 const (
 	cloudflareAddress = "registry.terraform.io/cloudflare/cloudflare"
 	moveTestZoneID    = "023e105f4ecef8ad9ca31a8372d0c353"
+	moveTestCertID    = "b0a4e5c3-56d1-4e42-9d55-9a8a3a6f7b10"
 )
 
 type moveCase struct {
@@ -396,13 +397,13 @@ func TestMoveState_v4HostnameBinding(t *testing.T) {
 		targetType: "cfaop_hostname_binding",
 		source: map[string]any{
 			"id": "x", "zone_id": moveTestZoneID, "hostname": "app.example.com",
-			"authenticated_origin_pulls_certificate": "c1", "enabled": true,
+			"authenticated_origin_pulls_certificate": moveTestCertID, "enabled": true,
 		},
 	})
 	if len(got.errors) > 0 {
 		t.Fatal(got.errors)
 	}
-	if got.state["certificate_id"] != "c1" || got.state["hostname"] != "app.example.com" || got.state["enabled"] != true {
+	if got.state["certificate_id"] != moveTestCertID || got.state["hostname"] != "app.example.com" || got.state["enabled"] != true {
 		t.Errorf("got %v", got.state)
 	}
 }
@@ -472,7 +473,7 @@ func TestMoveState_makesNoAPIRequest(t *testing.T) {
 		{sourceType: "cloudflare_authenticated_origin_pulls_certificate", targetType: "cfaop_zone_certificate", source: v5ZoneCertificateState(p)},
 		{sourceType: "cloudflare_authenticated_origin_pulls_hostname_certificate", targetType: "cfaop_hostname_certificate", source: v5ZoneCertificateState(p)},
 		{sourceType: "cloudflare_authenticated_origin_pulls_settings", targetType: "cfaop_zone_setting", source: map[string]any{"zone_id": moveTestZoneID, "enabled": true}},
-		{sourceType: "cloudflare_authenticated_origin_pulls", targetType: "cfaop_hostname_binding", source: v5BindingState(map[string]any{"hostname": "app.example.com", "cert_id": "c1"})},
+		{sourceType: "cloudflare_authenticated_origin_pulls", targetType: "cfaop_hostname_binding", source: v5BindingState(map[string]any{"hostname": "app.example.com", "cert_id": moveTestCertID})},
 	} {
 		if got := runMove(t, server, c); len(got.errors) > 0 {
 			t.Errorf("%s -> %s: %v", c.sourceType, c.targetType, got.errors)
@@ -480,5 +481,51 @@ func TestMoveState_makesNoAPIRequest(t *testing.T) {
 	}
 	if counts := emu.Counts(); len(counts) > 0 {
 		t.Errorf("moves made API requests: %v", counts)
+	}
+}
+
+// A crafted source state cannot put a value into an API request path: a
+// zone ID, certificate ID or hostname not of its form is refused by every
+// mover with a diagnostic naming the attribute.
+func TestMoveState_craftedPathValuesAreRefused(t *testing.T) {
+	p := testcerts.NewLeaf(t)
+	server := unconfiguredServer(t)
+	withValue := func(src map[string]any, key string, v any) map[string]any {
+		out := map[string]any{}
+		for k, val := range src {
+			out[k] = val
+		}
+		out[key] = v
+		return out
+	}
+	hostile := []string{"../../settings", moveTestZoneID + "/..", "023E105F4ECEF8AD9CA31A8372D0C353", "a?b=c", "%2e%2e", "example.com"}
+	for _, h := range hostile {
+		cases := map[string]moveCase{
+			"zone certificate zone_id": {sourceType: "cloudflare_authenticated_origin_pulls_certificate", targetType: "cfaop_zone_certificate",
+				source: withValue(v5ZoneCertificateState(p), "zone_id", h)},
+			"zone certificate id": {sourceType: "cloudflare_authenticated_origin_pulls_certificate", targetType: "cfaop_zone_certificate",
+				source: withValue(v5ZoneCertificateState(p), "id", h)},
+			"hostname certificate zone_id": {sourceType: "cloudflare_authenticated_origin_pulls_hostname_certificate", targetType: "cfaop_hostname_certificate",
+				source: withValue(v5ZoneCertificateState(p), "zone_id", h)},
+			"zone setting zone_id": {sourceType: "cloudflare_authenticated_origin_pulls_settings", targetType: "cfaop_zone_setting",
+				source: map[string]any{"zone_id": h, "enabled": true}},
+			"binding zone_id": {sourceType: "cloudflare_authenticated_origin_pulls", targetType: "cfaop_hostname_binding",
+				source: withValue(v5BindingState(map[string]any{"hostname": "app.example.com", "cert_id": moveTestCertID}), "zone_id", h)},
+			"binding cert_id": {sourceType: "cloudflare_authenticated_origin_pulls", targetType: "cfaop_hostname_binding",
+				source: v5BindingState(map[string]any{"hostname": "app.example.com", "cert_id": h})},
+		}
+		if h != "example.com" { // a valid hostname
+			cases["binding hostname"] = moveCase{sourceType: "cloudflare_authenticated_origin_pulls", targetType: "cfaop_hostname_binding",
+				source: v5BindingState(map[string]any{"hostname": h, "cert_id": moveTestCertID})}
+		}
+		for name, c := range cases {
+			got := runMove(t, server, c)
+			if len(got.errors) == 0 {
+				t.Errorf("%s = %q: moved to %v, want an error", name, h, got.state)
+				continue
+			}
+			attr := name[strings.LastIndex(name, " ")+1:]
+			wantMoveError(t, got, "Invalid Source State", "has "+attr+" ", "which is not", "import the object instead")
+		}
 	}
 }

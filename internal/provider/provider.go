@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -105,13 +106,16 @@ func (p *cfaopProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare API base URL, with or without the `/client/v4` suffix. Falls back to `" + cfapi.EnvBaseURL +
-					"`; defaults to `" + cfapi.DefaultBaseURL + "`. Point it at the bundled emulator to work without an account.",
+					"`; defaults to `" + cfapi.DefaultBaseURL + "`. Must be `https://`; plain `http://` is accepted only for a loopback host " +
+					"(127.0.0.0/8, `::1`, `localhost`), such as the bundled emulator, which lets you work without an account.",
 				Optional: true,
 			},
 			"global_ca_url": schema.StringAttribute{
 				MarkdownDescription: "Where `cfaop_global_ca` downloads Cloudflare's origin-pull CA unless the data source sets `url`. " +
-					"Falls back to `" + envGlobalCAURL + "`; defaults to `" + defaultGlobalCAURL + "`. Set it for a mirror or the emulator.",
-				Optional: true,
+					"Falls back to `" + envGlobalCAURL + "`; defaults to `" + defaultGlobalCAURL + "`. Set it for a mirror or the emulator. " +
+					"Must be `https://` (plain `http://` only for 127.0.0.0/8, `::1` or `localhost`) and must not contain user info.",
+				Optional:   true,
+				Validators: []validatorString{documentURLValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How often a request is repeated after a connection error, HTTP 429 or 5xx (a certificate upload is only repeated when it provably was not applied). Falls back to `%s`; defaults to %d.", envMaxRetries, defaultMaxRetries),
@@ -189,17 +193,30 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		MaxRetries: int(maxRetries),
 		MaxBackoff: maxBackoff,
 	})
-	if err != nil {
+	var badBaseURL *cfapi.BaseURLError
+	switch {
+	case errors.As(err, &badBaseURL):
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Cloudflare Provider Configuration",
+			fmt.Sprintf("The provider could not build its Cloudflare API client from base_url (or %s): %s.", cfapi.EnvBaseURL, err))
+		return
+	case err != nil:
 		resp.Diagnostics.AddError("Invalid Cloudflare Provider Configuration",
 			"The provider could not build its Cloudflare API client. "+err.Error()+".")
 		return
+	}
+	globalCAURL := stringOr(cfg.GlobalCAURL, os.Getenv(envGlobalCAURL))
+	if globalCAURL != "" {
+		if err := cfapi.CheckDocumentURL(globalCAURL); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("global_ca_url"), invalidCAURLSummary, documentURLDetail("global_ca_url (or "+envGlobalCAURL+")", err))
+			return
+		}
 	}
 	data := &providerData{
 		client:        client,
 		bindings:      coalesce.New(client.PutBindings, bindingBatchWindow, bindingBatchMax),
 		certificates:  newCertificateCache(client),
 		journal:       openUploadJournal(ctx, p.journalDir),
-		globalCAURL:   stringOr(cfg.GlobalCAURL, os.Getenv(envGlobalCAURL)),
+		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 	}
 	tflog.Debug(ctx, "Configured Cloudflare API client", map[string]any{"base_url": client.BaseURL(), "max_retries": maxRetries})

@@ -1,9 +1,16 @@
 package provider
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
@@ -62,4 +69,120 @@ resource "cfaop_zone_setting" "test" {
 			ExpectError: wrapped("Check the API token (or key and email): it must be valid"),
 		}},
 	})
+}
+
+// protoObject builds a configuration of schema s at the protocol level:
+// the given string attributes set, every other attribute null.
+func protoObject(t *testing.T, s *tfprotov6.Schema, values map[string]string) *tfprotov6.DynamicValue {
+	t.Helper()
+	typ := s.ValueType().(tftypes.Object)
+	attrs := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		attrs[name] = tftypes.NewValue(at, nil)
+		if v, ok := values[name]; ok {
+			attrs[name] = tftypes.NewValue(tftypes.String, v)
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+// diagnosticsText joins every diagnostic with the attribute it names.
+func diagnosticsText(diags []*tfprotov6.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		fmt.Fprintf(&b, "%v %s: %s [%v]\n", d.Severity, d.Summary, d.Detail, d.Attribute)
+	}
+	return b.String()
+}
+
+// wantAttributeError checks that diags hold an error on attr saying every
+// fragment, and that the password appears nowhere in them.
+func wantAttributeError(t *testing.T, what string, diags []*tfprotov6.Diagnostic, attr string, fragments ...string) {
+	t.Helper()
+	all := diagnosticsText(diags)
+	if strings.Contains(all, urlPassword) {
+		t.Errorf("%s: a diagnostic shows the password:\n%s", what, all)
+	}
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError && d.Attribute.Equal(tftypes.NewAttributePath().WithAttributeName(attr)) {
+			for _, f := range fragments {
+				if !strings.Contains(d.Summary+" "+d.Detail, f) {
+					t.Errorf("%s: the error on %s does not say %q:\n%s", what, attr, f, all)
+				}
+			}
+			return
+		}
+	}
+	t.Errorf("%s: no error on %s:\n%s", what, attr, all)
+}
+
+const urlPassword = "hunter2-url-password"
+
+// base_url and global_ca_url (and their environment variables) are refused
+// when they hold user info or use plain http for a host that is not
+// loopback, with an error on the attribute that never shows the password,
+// neither in a diagnostic nor in a log line; loopback http still works.
+func TestProviderConfig_userInfoAndPlainHTTP(t *testing.T) {
+	for _, v := range []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL", envGlobalCAURL} {
+		t.Setenv(v, "")
+	}
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	server := unconfiguredServer(t)
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	configure := func(values map[string]string) []*tfprotov6.Diagnostic {
+		resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: protoObject(t, schemas.Provider, values)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	}
+
+	withInfo := "http://admin:" + urlPassword + "@127.0.0.1:8787/ssl/static/authenticated_origin_pull_ca.pem"
+	validated, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: protoObject(t, schemas.Provider, map[string]string{"global_ca_url": withInfo})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAttributeError(t, "global_ca_url at validation", validated.Diagnostics, "global_ca_url", "Invalid Origin-Pull CA URL",
+		`"http://127.0.0.1:8787/ssl/static/authenticated_origin_pull_ca.pem" contains user info`)
+
+	for name, base := range map[string]string{
+		"user info":       "https://admin:" + urlPassword + "@api.cloudflare.com",
+		"user info, http": "http://admin:" + urlPassword + "@127.0.0.1:8787",
+		"user name only":  "https://" + urlPassword + "@api.cloudflare.com",
+	} {
+		wantAttributeError(t, "base_url with "+name, configure(map[string]string{"api_token": "t", "base_url": base}), "base_url", "must not contain credentials")
+	}
+	for _, base := range []string{"http://api.cloudflare.com", "http://10.0.0.1:8787/client/v4", "http://127.0.0.1.nip.io:8787", "http://[::2]:8787"} {
+		wantAttributeError(t, "base_url "+base, configure(map[string]string{"api_token": "t", "base_url": base}), "base_url",
+			"plain http:// for a host that is not this machine", "use https://", "CLOUDFLARE_BASE_URL")
+	}
+	for _, base := range []string{"http://127.0.0.1:8787", "http://127.3.2.1:8787/client/v4/", "http://localhost:8787", "http://[::1]:8787", "https://api.example.com"} {
+		if diags := configure(map[string]string{"api_token": "t", "base_url": base}); len(diags) > 0 {
+			t.Errorf("base_url %s refused:\n%s", base, diagnosticsText(diags))
+		}
+	}
+	for _, u := range []string{withInfo, "http://ca.example.com/ca.pem", "ftp://127.0.0.1/ca.pem"} {
+		wantAttributeError(t, "global_ca_url "+u, configure(map[string]string{"api_token": "t", "global_ca_url": u}), "global_ca_url", "Invalid Origin-Pull CA URL")
+	}
+
+	t.Setenv(envGlobalCAURL, withInfo)
+	wantAttributeError(t, envGlobalCAURL, configure(map[string]string{"api_token": "t"}), "global_ca_url", "global_ca_url (or "+envGlobalCAURL+")", "contains user info")
+	t.Setenv(envGlobalCAURL, "")
+	t.Setenv("CLOUDFLARE_BASE_URL", "https://admin:"+urlPassword+"@api.cloudflare.com")
+	wantAttributeError(t, "CLOUDFLARE_BASE_URL", configure(map[string]string{"api_token": "t"}), "base_url", "must not contain credentials")
+
+	if strings.Contains(logs.String(), urlPassword) {
+		t.Errorf("the provider's log shows the password:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "Configured Cloudflare API client") {
+		t.Errorf("no provider log line was captured, so the log check proves nothing:\n%s", logs.String())
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
 type (
@@ -15,7 +17,8 @@ type (
 	validatorInt64  = validator.Int64
 )
 
-var zoneIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+// The client refuses the same forms before any request (see cfapi/ids.go).
+var zoneIDPattern = cfapi.ZoneIDPattern
 
 // zoneIDValidator checks the form of a Cloudflare zone identifier.
 type zoneIDValidator struct{}
@@ -61,7 +64,7 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 var (
 	hostnameLabel     = `[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?`
 	hostnamePattern   = regexp.MustCompile(`^(?:` + hostnameLabel + `\.)+` + hostnameLabel + `$`)
-	certificateIDForm = regexp.MustCompile(`^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$`)
+	certificateIDForm = cfapi.CertificateIDPattern
 )
 
 // hostnameValidator accepts a lowercase fully qualified hostname and says
@@ -126,4 +129,34 @@ func (certificateIDValidator) ValidateString(_ context.Context, req validator.St
 			fmt.Sprintf("%s must be a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, got %q. "+
 				"Reference the certificate resource instead of copying values, e.g. cfaop_hostname_certificate.app.id.", req.Path, v))
 	}
+}
+
+// documentURLValidator checks the URL of the origin-pull CA: https (plain
+// http only for a loopback host) and no user info, which would otherwise be
+// echoed in diagnostics and logs.
+type documentURLValidator struct{}
+
+func (documentURLValidator) Description(context.Context) string {
+	return "must be an https:// URL (http:// only for 127.0.0.0/8, ::1 or localhost) without user info"
+}
+
+func (v documentURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (documentURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := cfapi.CheckDocumentURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, invalidCAURLSummary, documentURLDetail(req.Path.String(), err))
+	}
+}
+
+const invalidCAURLSummary = "Invalid Origin-Pull CA URL"
+
+// documentURLDetail words a refused CA URL in one place.
+func documentURLDetail(attr string, err error) string {
+	return fmt.Sprintf("%s: %s. Cloudflare publishes the CA at %s, which is used when neither url nor global_ca_url (%s) is set.",
+		attr, err, defaultGlobalCAURL, envGlobalCAURL)
 }

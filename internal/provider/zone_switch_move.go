@@ -41,6 +41,8 @@ func (r *zoneSwitchResource) MoveState(context.Context) []resource.StateMover {
 				return
 			}
 			moveRequire(&resp.Diagnostics, src.ZoneID, req.SourceTypeName, "zone_id", target)
+			zoneID := stringOr(src.ZoneID, "")
+			moveCheckForm(&resp.Diagnostics, zoneID, zoneIDPattern.MatchString(zoneID), req.SourceTypeName, "zone_id", zoneIDForm, target)
 			tos, diags := moveNullTimeouts(ctx, resp.TargetState)
 			resp.Diagnostics.Append(diags...)
 			if resp.Diagnostics.HasError() {
