@@ -14,7 +14,7 @@ import (
 const maxPEMSize = 1 << 20
 
 // ErrUnsafeURL wraps every document URL FetchPEM refuses; nothing is sent for it.
-var ErrUnsafeURL = errors.New("URL not allowed")
+var ErrUnsafeURL = errors.New("URL refused")
 
 // CheckDocumentURL accepts the URL of a public document (the origin-pull
 // CA): https, or plain http to a loopback host (the emulator), and no user
@@ -24,14 +24,14 @@ func CheckDocumentURL(raw string) error {
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		return fmt.Errorf("%w: %s is not a valid URL", ErrUnsafeURL, ShowURL(raw))
+		return fmt.Errorf("%s is not a valid URL (%w)", ShowURL(raw), ErrUnsafeURL)
 	case u.User != nil:
-		return fmt.Errorf("%w: %s contains user info (user:password@); remove it, the document must be public", ErrUnsafeURL, ShowURL(raw))
+		return fmt.Errorf("%s contains user info (user:password@): remove it, the CA is a public document (%w)", ShowURL(raw), ErrUnsafeURL)
 	case u.Scheme != "https" && u.Scheme != "http", u.Hostname() == "":
-		return fmt.Errorf("%w: %s must be an https:// URL with a host name", ErrUnsafeURL, ShowURL(raw))
+		return fmt.Errorf("%s is not an https:// URL with a host name (%w)", ShowURL(raw), ErrUnsafeURL)
 	case u.Scheme == "http" && !IsLoopbackHost(u.Hostname()):
-		return fmt.Errorf("%w: %s uses plain http:// for a host that is not this machine, so the CA could be swapped on the way: "+
-			"use https:// (plain http:// is accepted only for 127.0.0.0/8, ::1 or localhost)", ErrUnsafeURL, ShowURL(raw))
+		return fmt.Errorf("%s uses plain http:// for a host that is not this machine, so the CA could be swapped on the way: "+
+			"use https:// (plain http:// is accepted only for 127.0.0.0/8, ::1 or localhost) (%w)", ShowURL(raw), ErrUnsafeURL)
 	}
 	return nil
 }
