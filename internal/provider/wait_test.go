@@ -1,8 +1,14 @@
 package provider
 
 import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
 // pollsUntil counts the polls that waitFor makes for an object that is done
@@ -37,6 +43,37 @@ func TestPollSchedule(t *testing.T) {
 	for attempt := 1; attempt < 100; attempt++ {
 		if d := pollDelay(attempt); d < pollFirst || d > pollMax {
 			t.Fatalf("poll %d waits %s", attempt, d)
+		}
+	}
+}
+
+// A refused redirect or a refused ID would fail the same way again: a status
+// poll stops at once instead of repeating it; a server error is repeated.
+func TestTransientPollError(t *testing.T) {
+	srv := httptest.NewServer(http.RedirectHandler("http://localhost:1/elsewhere", http.StatusTemporaryRedirect))
+	t.Cleanup(srv.Close)
+	client, err := cfapi.New(cfapi.Config{APIToken: "t", BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, redirected := client.GetCertificate(ctx, cfapi.HostnameCertificate, moveTestZoneID, moveTestCertID)
+	_, invalid := client.GetCertificate(ctx, cfapi.HostnameCertificate, moveTestZoneID, "../x")
+	for name, c := range map[string]struct {
+		err  error
+		want bool
+	}{
+		"redirect":    {redirected, false},
+		"invalid ID":  {invalid, false},
+		"HTTP 503":    {&cfapi.APIError{StatusCode: http.StatusServiceUnavailable}, true},
+		"HTTP 404":    {&cfapi.APIError{StatusCode: http.StatusNotFound}, false},
+		"broken link": {errors.New("read: connection reset by peer"), true},
+	} {
+		if c.err == nil {
+			t.Fatalf("%s: no error", name)
+		}
+		if got := transientPollError(c.err); got != c.want {
+			t.Errorf("%s (%v): transient %v, want %v", name, c.err, got, c.want)
 		}
 	}
 }
