@@ -188,13 +188,16 @@ func FuzzParseFaults(f *testing.F) {
 	f.Add(`{"fail_next":[{"probability":2}]}`)
 	f.Add(`{"latency":-5}`)
 	f.Add(`{"fail_next":[{"times":-1}]}`)
+	f.Add(`{"fail_next":[{"method":"PUT","truncate":true,"probability":0.5}]}`)
+	f.Add(`{"fail_next":[{"truncate":true,"reset":true}]}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		faults, err := parseFaults([]byte(body))
 		if err != nil {
 			return
 		}
 		for _, ft := range faults.FailNext {
-			if ft.Probability < 0 || ft.Probability > 1 || ft.Times < 0 || ft.Burst < 0 || ft.Skip < 0 {
+			if ft.Probability < 0 || ft.Probability > 1 || ft.Times < 0 || ft.Burst < 0 || ft.Skip < 0 ||
+				(ft.Truncate && (ft.Reset || ft.Status != 0)) {
 				t.Fatalf("accepted %+v from %s", ft, body)
 			}
 		}
