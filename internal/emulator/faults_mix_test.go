@@ -149,6 +149,7 @@ func TestFaults_injectedCountsAndKinds(t *testing.T) {
 		{Hang: time.Second}:              "slow answer",
 		{}:                               "no-op",
 		{Status: 503, Hang: time.Second}: "503 before apply",
+		{Truncate: true}:                 "truncated body",
 	} {
 		if got := ft.Kind(); got != want {
 			t.Errorf("%+v: kind %q, want %q", *ft, got, want)
