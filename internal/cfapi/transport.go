@@ -3,6 +3,7 @@ package cfapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -15,6 +16,13 @@ import (
 // retryTransport repeats requests that failed in a way that is safe to repeat
 // and logs every attempt through tflog. It never logs headers or bodies: they
 // carry the token and, for uploads, the private key.
+//
+// For idempotent methods it also reads the response body before returning,
+// because the SDK reads it only after RoundTrip, too late for a retry: a body
+// cut off in transit (fewer bytes than Content-Length, a reset, an unexpected
+// EOF) is then retried like a failed request. POST bodies are left to the
+// SDK: an upload whose answer is lost is reconciled by fingerprint, never
+// re-sent blindly.
 type retryTransport struct {
 	next       http.RoundTripper
 	maxRetries int
@@ -42,6 +50,15 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		start := time.Now()
 		resp, err := t.next.RoundTrip(r)
+		status, cfRay := 0, ""
+		if err == nil {
+			status, cfRay = resp.StatusCode, resp.Header.Get("Cf-Ray")
+			if idempotent(req.Method) {
+				if err = bufferBody(resp); err != nil {
+					resp = nil
+				}
+			}
+		}
 		fields := map[string]any{
 			"method":      req.Method,
 			"path":        req.URL.Path,
@@ -53,11 +70,12 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if isDialError(err) {
 				err = &notSentError{err: err}
 			}
-		} else {
-			fields["status"] = resp.StatusCode
-			if cfRay := resp.Header.Get("Cf-Ray"); cfRay != "" {
-				fields["cf_ray"] = cfRay
-			}
+		}
+		if status != 0 {
+			fields["status"] = status
+		}
+		if cfRay != "" {
+			fields["cf_ray"] = cfRay
 		}
 		wait, retry := t.shouldRetry(req.Method, resp, err, attempt)
 		if !retry || ctx.Err() != nil {
@@ -83,7 +101,7 @@ func (t *retryTransport) shouldRetry(method string, resp *http.Response, err err
 	if attempt >= t.maxRetries {
 		return 0, false
 	}
-	idempotent := method != http.MethodPost
+	idempotent := idempotent(method)
 	backoff := t.backoff(attempt)
 	switch {
 	case err != nil:
@@ -107,6 +125,40 @@ func (t *retryTransport) shouldRetry(method string, resp *http.Response, err err
 	}
 	return 0, false
 }
+
+// idempotent reports whether repeating a request with this method leaves the
+// same result as sending it once: everything this client sends but POST (a
+// PUT of a binding batch sets the listed associations to what it lists).
+func idempotent(method string) bool { return method != http.MethodPost }
+
+// bufferBody reads resp's body into memory, so that a body cut off in
+// transit fails the attempt instead of the SDK's later read.
+func bufferBody(resp *http.Response) error {
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return &bodyReadError{status: resp.StatusCode, read: len(body), declared: resp.ContentLength, err: err}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return nil
+}
+
+// bodyReadError is a response whose headers arrived but whose body did not.
+type bodyReadError struct {
+	status   int
+	read     int
+	declared int64
+	err      error
+}
+
+func (e *bodyReadError) Error() string {
+	if e.declared >= 0 {
+		return fmt.Sprintf("reading the body of an HTTP %d response: got %d of %d bytes: %v", e.status, e.read, e.declared, e.err)
+	}
+	return fmt.Sprintf("reading the body of an HTTP %d response after %d bytes: %v", e.status, e.read, e.err)
+}
+
+func (e *bodyReadError) Unwrap() error { return e.err }
 
 // backoff is exponential with jitter, capped by maxBackoff.
 func (t *retryTransport) backoff(attempt int) time.Duration {

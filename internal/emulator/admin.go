@@ -16,7 +16,9 @@ import (
 //	GET  /__emulator/state                           Snapshot as JSON
 //	GET  /__emulator/requests                        Counts as JSON
 //	POST /__emulator/reset                           Reset (and ResetCounts with ?counts=true)
-//	POST /__emulator/faults                          SetFaults; body is Faults as JSON, durations as "1.5s"
+//	POST /__emulator/faults                          SetFaults; body is Faults as JSON, durations as "1.5s"; a fail_next
+//	                                                 entry has method, path_contains, status, retry_after, after_apply,
+//	                                                 reset, truncate, hang, times, probability, burst, skip
 //	POST /__emulator/delay?d=2s                      SetDelay
 //	POST /__emulator/latency?d=50ms                  SetLatency
 //	GET  /__emulator/ratelimit                       RateLimitStatus as JSON

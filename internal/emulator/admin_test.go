@@ -140,6 +140,12 @@ func TestEmulator_AdminEndpoints(t *testing.T) {
 	ok(http.MethodPost, "/__emulator/faults", `{}`)
 	e.do(http.MethodPost, "/__emulator/faults", `{"latency":"soon"}`).fails(t, 400, codeInvalidJSON, "Invalid faults")
 	e.do(http.MethodPost, "/__emulator/faults", `{"fail_next":[{"stauts":500}]}`).fails(t, 400, codeInvalidJSON, "unknown field")
+	ok(http.MethodPost, "/__emulator/faults", `{"fail_next":[{"method":"GET","truncate":true,"probability":0.5}]}`)
+	if len(e.s.faults.FailNext) != 1 || !e.s.faults.FailNext[0].Truncate {
+		t.Fatalf("faults %+v", e.s.faults)
+	}
+	e.do(http.MethodPost, "/__emulator/faults", `{"fail_next":[{"truncate":true,"status":503}]}`).fails(t, 400, codeInvalidJSON, "cannot be combined")
+	ok(http.MethodPost, "/__emulator/faults", `{}`)
 
 	r := e.do(http.MethodGet, "/__emulator/gaps?zone_id="+e.zoneID+"&hostname=app.example.com", nil)
 	if r.status != http.StatusOK || strings.TrimSpace(string(r.raw)) != "[]" {

@@ -38,6 +38,15 @@
 // answer and its Ratelimit and Ratelimit-Policy headers; it is off unless
 // configured. Both are what the benchmark (internal/bench) runs against.
 //
+// # Fault injection
+//
+// SetFaults (admin endpoint POST /__emulator/faults, see Fault) fails chosen
+// or randomly drawn API requests: an error status (with Retry-After) before
+// or after the change is made, a connection reset before or after it, a
+// hang, or a truncated body ("truncate": the change is made, the headers and
+// half the body declared in Content-Length are sent, and the connection is
+// closed). InjectedFaults counts what was applied.
+//
 // # Error codes
 //
 // Cloudflare documents only some of its error codes; the emulator uses the

@@ -42,8 +42,10 @@ type Faults struct {
 // envelope, or, with neither, answers normally (a slow request, or with a
 // Probability a latency spike). With AfterApply the request is applied first
 // and its answer is then replaced: by a closed connection (Reset) or by
-// Status (500 if Status is zero). A Hang longer than the client waits is a
-// request that never answers.
+// Status (500 if Status is zero). Truncate always applies the request and
+// then cuts its answer off: the headers (with the full Content-Length) and
+// half the body are sent, and the connection is closed. A Hang longer than
+// the client waits is a request that never answers.
 type Fault struct {
 	// Method matches the HTTP method; empty matches any.
 	Method string `json:"method"`
@@ -59,6 +61,9 @@ type Fault struct {
 	AfterApply bool `json:"after_apply"`
 	// Reset closes the connection without answering.
 	Reset bool `json:"reset"`
+	// Truncate applies the request, sends its answer's headers and half its
+	// body, and closes the connection: a response cut off in transit.
+	Truncate bool `json:"truncate"`
 	// Hang sleeps this long before answering (or until the client gives up).
 	Hang time.Duration `json:"hang"`
 	// Times is how many requests this fault applies to; 0 means 1 for a
@@ -131,6 +136,8 @@ func (s *Server) InjectedFaults() map[string]int {
 // Kind names what the fault does, for counts and logs.
 func (ft Fault) Kind() string {
 	switch {
+	case ft.Truncate:
+		return "truncated body"
 	case ft.Reset && ft.AfterApply:
 		return "reset after apply"
 	case ft.Reset:
@@ -219,13 +226,17 @@ func (ft Fault) notify(r *http.Request) {
 // It returns a short description for the request log.
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, ft Fault, answer func(http.ResponseWriter)) string {
 	var applied *bufferedResponse
-	if ft.AfterApply {
+	if ft.AfterApply || ft.Truncate {
 		applied = newBufferedResponse()
 		answer(applied)
 	}
 	ft.notify(r)
 	if !sleepCtx(r.Context(), ft.Hang) {
 		return "fault: client gone during hang"
+	}
+	if ft.Truncate {
+		truncateAnswer(w, applied)
+		return "fault: body truncated"
 	}
 	if ft.Reset {
 		resetConnection(w)
@@ -259,7 +270,27 @@ func resetConnection(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler) // HTTP/2 or no hijacking: abort the response
 }
 
-// bufferedResponse collects a response that is then thrown away.
+// truncateAnswer sends the headers of a (with the full Content-Length) and
+// the first half of its body, then closes the connection: the client has
+// its status and headers but reading the body fails.
+func truncateAnswer(w http.ResponseWriter, a *bufferedResponse) {
+	for k, v := range a.header {
+		w.Header()[k] = v
+	}
+	body := a.body.Bytes()
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	status := a.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body[:len(body)/2])
+	_ = http.NewResponseController(w).Flush()
+	resetConnection(w)
+}
+
+// bufferedResponse collects a response that is then thrown away (or, for a
+// truncated answer, partly sent).
 type bufferedResponse struct {
 	header http.Header
 	body   bytes.Buffer
@@ -284,6 +315,7 @@ type faultsWire struct {
 		RetryAfter   int          `json:"retry_after"`
 		AfterApply   bool         `json:"after_apply"`
 		Reset        bool         `json:"reset"`
+		Truncate     bool         `json:"truncate"`
 		Hang         wireDuration `json:"hang"`
 		Times        int          `json:"times"`
 		Probability  float64      `json:"probability"`
@@ -331,9 +363,12 @@ func parseFaults(body []byte) (Faults, error) {
 		if x.Times < 0 || x.Burst < 0 || x.Skip < 0 {
 			return Faults{}, fmt.Errorf("fail_next[%d]: times, burst and skip must not be negative", i)
 		}
+		if x.Truncate && (x.Reset || x.Status != 0) {
+			return Faults{}, fmt.Errorf("fail_next[%d]: truncate sends the real answer cut short; it cannot be combined with reset or status", i)
+		}
 		f.FailNext = append(f.FailNext, Fault{
 			Method: x.Method, PathContains: x.PathContains, Status: x.Status, RetryAfter: x.RetryAfter,
-			AfterApply: x.AfterApply, Reset: x.Reset, Hang: time.Duration(x.Hang), Times: x.Times,
+			AfterApply: x.AfterApply, Reset: x.Reset, Truncate: x.Truncate, Hang: time.Duration(x.Hang), Times: x.Times,
 			Probability: x.Probability, Burst: x.Burst, Skip: x.Skip,
 		})
 	}

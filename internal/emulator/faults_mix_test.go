@@ -149,6 +149,7 @@ func TestFaults_injectedCountsAndKinds(t *testing.T) {
 		{Hang: time.Second}:              "slow answer",
 		{}:                               "no-op",
 		{Status: 503, Hang: time.Second}: "503 before apply",
+		{Truncate: true}:                 "truncated body",
 	} {
 		if got := ft.Kind(); got != want {
 			t.Errorf("%+v: kind %q, want %q", *ft, got, want)
@@ -188,13 +189,16 @@ func FuzzParseFaults(f *testing.F) {
 	f.Add(`{"fail_next":[{"probability":2}]}`)
 	f.Add(`{"latency":-5}`)
 	f.Add(`{"fail_next":[{"times":-1}]}`)
+	f.Add(`{"fail_next":[{"method":"PUT","truncate":true,"probability":0.5}]}`)
+	f.Add(`{"fail_next":[{"truncate":true,"reset":true}]}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		faults, err := parseFaults([]byte(body))
 		if err != nil {
 			return
 		}
 		for _, ft := range faults.FailNext {
-			if ft.Probability < 0 || ft.Probability > 1 || ft.Times < 0 || ft.Burst < 0 || ft.Skip < 0 {
+			if ft.Probability < 0 || ft.Probability > 1 || ft.Times < 0 || ft.Burst < 0 || ft.Skip < 0 ||
+				(ft.Truncate && (ft.Reset || ft.Status != 0)) {
 				t.Fatalf("accepted %+v from %s", ft, body)
 			}
 		}

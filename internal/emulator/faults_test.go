@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -89,6 +90,28 @@ func TestEmulator_FaultReset(t *testing.T) {
 		}
 		e.do(http.MethodGet, e.aopPath(""), nil).ok(t, nil)
 	}
+}
+
+// Truncate applies the request, then sends its status, headers and half the
+// body it declared in Content-Length before closing the connection.
+func TestEmulator_FaultTruncate(t *testing.T) {
+	e := newEnv(t)
+	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "PUT", Truncate: true}}})
+	resp, raw, err := e.trySend(freshClient(5*time.Second), http.MethodPut, e.aopPath("/settings"), map[string]bool{"enabled": true},
+		map[string]string{"Authorization": "Bearer " + e.token})
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("want io.ErrUnexpectedEOF reading the body, got %v", err)
+	}
+	if resp.StatusCode != http.StatusOK || resp.ContentLength <= 0 || int64(len(raw)) != resp.ContentLength/2 {
+		t.Fatalf("got HTTP %d, Content-Length %d and %d body bytes; want 200 and half the declared length", resp.StatusCode, resp.ContentLength, len(raw))
+	}
+	if !e.s.Snapshot().Zones[0].Settings.ZoneLevelEnabled {
+		t.Fatal("a truncated answer's PUT was not applied")
+	}
+	if got := e.s.InjectedFaults()["truncated body"]; got != 1 {
+		t.Fatalf("injected %v, want one truncated body", e.s.InjectedFaults())
+	}
+	e.do(http.MethodGet, e.aopPath("/settings"), nil).ok(t, nil)
 }
 
 func TestEmulator_FaultHang(t *testing.T) {

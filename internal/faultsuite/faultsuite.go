@@ -36,6 +36,7 @@ func Mixes() []Mix {
 	resetAfter := emulator.Fault{Reset: true, AfterApply: true, Probability: 0.1}
 	burst429 := emulator.Fault{Status: 429, RetryAfter: 1, Probability: 0.05, Burst: 5}
 	spike := emulator.Fault{Hang: 1500 * time.Millisecond, Probability: 0.15}
+	truncated := emulator.Fault{Truncate: true, Probability: 0.2}
 	scaled := func(f emulator.Fault, by float64) emulator.Fault { f.Probability *= by; return f }
 	return []Mix{
 		{"5xx before apply", []emulator.Fault{before5xx}},
@@ -43,9 +44,10 @@ func Mixes() []Mix {
 		{"connection resets", []emulator.Fault{resetBefore, resetAfter}},
 		{"429 bursts", []emulator.Fault{burst429}},
 		{"latency spikes", []emulator.Fault{spike}},
+		{"truncated bodies", []emulator.Fault{truncated}},
 		{"all mixed", []emulator.Fault{
 			scaled(before5xx, 0.4), scaled(after5xx, 0.4), scaled(resetBefore, 0.4), scaled(resetAfter, 0.4),
-			scaled(burst429, 0.5), scaled(spike, 0.5),
+			scaled(burst429, 0.5), scaled(spike, 0.5), scaled(truncated, 0.4),
 		}},
 	}
 }

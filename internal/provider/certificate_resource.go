@@ -94,16 +94,17 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"(use `create_before_destroy` to rotate without a gap).",
 				CustomType:    certificatePEMType{},
 				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(certificateChanged, "A different certificate forces a new resource.", "A different certificate forces a new resource.")},
+				PlanModifiers: []planmodifier.String{keepSamePEM[certificateContent]{}, stringplanmodifier.RequiresReplaceIf(certificateChanged, "A different certificate forces a new resource.", "A different certificate forces a new resource.")},
 			},
 			"private_key": schema.StringAttribute{
 				MarkdownDescription: "The certificate's private key, unencrypted PEM. Accepted: " + pemcert.AcceptedKeyFormats + ". " +
 					"Stored in state (marked sensitive); prefer `private_key_wo` to keep it out of state. Exactly one of " +
-					"`private_key` and `private_key_wo` must be set. It must match `certificate`; since the certificate decides the key, " +
-					"changing only the key's encoding updates state without any API call.",
-				CustomType: privateKeyPEMType{},
-				Optional:   true,
-				Sensitive:  true,
+					"`private_key` and `private_key_wo` must be set. It must match `certificate`. Compared by content, so the key's " +
+					"form (PKCS#1, PKCS#8, SEC1) and its line endings never cause a change.",
+				CustomType:    privateKeyPEMType{},
+				Optional:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{keepSamePEM[privateKeyContent]{}},
 			},
 			"private_key_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only twin of `private_key` (Terraform 1.11 and later): sent to Cloudflare on upload and never " +

@@ -217,66 +217,135 @@ import {
 	})
 }
 
-// CRLF line ends, indentation and trailing newlines are the same certificate.
+// crlfIndented re-formats a PEM text the way an editor on another system
+// might: CRLF line ends, indented lines, blank lines around it.
+func crlfIndented(pemText string) string {
+	return "\n\n" + strings.ReplaceAll(strings.ReplaceAll(pemText, "\n", "\r\n    "), "    -----END", "-----END") + "\r\n\r\n"
+}
+
+// sentOnlyReads fails when the emulator saw anything but GETs since its last reset.
+func sentOnlyReads(env *testEnv) error {
+	if env.emu == nil {
+		return nil
+	}
+	for key, n := range env.emu.Counts() {
+		if !strings.HasPrefix(key, "GET ") && n > 0 {
+			return fmt.Errorf("a formatting change sent %d %s", n, key)
+		}
+	}
+	return nil
+}
+
+// resetCounts starts a step's request count from zero.
+func resetCounts(env *testEnv) func() {
+	return func() {
+		if env.emu != nil {
+			env.emu.ResetCounts()
+		}
+	}
+}
+
+// CRLF line ends, indentation, trailing newlines and the key's PKCS#1 or
+// PKCS#8 form are the same certificate and key: after apply, switching
+// between them plans nothing, and state keeps the text first applied.
 func TestAccCertificate_whitespaceVariantsPlanNothing(t *testing.T) {
+	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
+		t.Run(k.resourceType, func(t *testing.T) {
+			env := newTestEnv(t)
+			pair := testcerts.NewLeaf(t, testcerts.WithRSA(2048))
+			addr := k.resourceType + ".test"
+			pkcs1 := testcerts.PKCS1(t, pair)
+			plain := certConfig(env, k, pair.CertPEM, "private_key", pkcs1, "")
+			variant := certConfig(env, k, crlfIndented(pair.CertPEM), "private_key", strings.ReplaceAll(pkcs1, "\n", "\r\n")+"\n", "")
+			pkcs8 := certConfig(env, k, pair.CertPEM+"\n", "private_key", testcerts.PKCS8(t, pair), "")
+			empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+			keptText := []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("certificate"), knownvalue.StringExact(pair.CertPEM)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("private_key"), knownvalue.StringExact(pkcs1)),
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				Steps: []resource.TestStep{
+					{Config: plain},
+					{PreConfig: resetCounts(env), Config: variant, ConfigPlanChecks: empty, ConfigStateChecks: keptText,
+						Check: func(*terraform.State) error { return sentOnlyReads(env) }},
+					// Refresh reads the API's own PEM text: still nothing to do.
+					{RefreshState: true},
+					{Config: variant, ConfigPlanChecks: empty, ConfigStateChecks: keptText},
+					{PreConfig: resetCounts(env), Config: pkcs8, ConfigPlanChecks: empty, ConfigStateChecks: keptText,
+						Check: func(*terraform.State) error { return sentOnlyReads(env) }},
+					{Config: plain, ConfigPlanChecks: empty},
+				},
+			})
+		})
+	}
+}
+
+// The same after an import: the certificate in state is Cloudflare's text,
+// and the configuration's CRLF copy of it plans nothing. A key in state can
+// only come from the configuration (Cloudflare never returns it), so the one
+// update after import is private_key_wo_version going from null to its value,
+// which sends nothing to Cloudflare.
+func TestAccCertificate_lineEndingsAfterImportPlanNothing(t *testing.T) {
 	env := newTestEnv(t)
 	pair := testcerts.NewLeaf(t)
-	addr := "cfaop_hostname_certificate.test"
-	crlfIndented := "\n\n" + strings.ReplaceAll(strings.ReplaceAll(pair.CertPEM, "\n", "\r\n    "), "    -----END", "-----END") + "\r\n\r\n"
-	keyVariant := strings.ReplaceAll(pair.KeyPEM, "\n", "\r\n") + "\n"
-	plain := certConfig(env, hostnameCertKind, pair.CertPEM, "private_key", pair.KeyPEM, "")
-	variant := certConfig(env, hostnameCertKind, crlfIndented, "private_key", keyVariant, "")
-	var id string
+	k := zoneCertKind
+	addr := k.resourceType + ".test"
+	uploaded, err := env.client.UploadCertificate(testContext(t), k.kind, env.zoneID, pair.CertPEM, pair.KeyPEM)
+	if err != nil {
+		t.Fatalf("upload outside Terraform: %v", err)
+	}
+	cfg := func(certPEM, keyPEM string) string {
+		return certConfig(env, k, certPEM, "private_key_wo", keyPEM, "private_key_wo_version = 1") + fmt.Sprintf(`
+import {
+  to = %s
+  id = "%s/%s"
+}
+`, addr, env.zoneID, uploaded.ID)
+	}
+	crlf := cfg(strings.ReplaceAll(pair.CertPEM, "\n", "\r\n"), strings.ReplaceAll(pair.KeyPEM, "\n", "\r\n"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: variant,
-				Check: func(s *terraform.State) error {
-					id = s.RootModule().Resources[addr].Primary.ID
-					return nil
-				},
+				PreConfig: resetCounts(env),
+				Config:    crlf,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("certificate"), knownvalue.StringExact(pair.CertPEM)),
+				}},
+				Check: func(*terraform.State) error { return sentOnlyReads(env) },
 			},
-			// Refresh reads the API's normalised PEM: still nothing to do.
+			{Config: crlf, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 			{
-				Config:           variant,
+				PreConfig:        resetCounts(env),
+				Config:           cfg(crlfIndented(pair.CertPEM), pair.KeyPEM+"\n"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            func(*terraform.State) error { return sentOnlyReads(env) },
 			},
+		},
+	})
+}
+
+// A write-only key is never in plan or state, so its encoding cannot show
+// as a change; the certificate beside it follows the same rule as above.
+func TestAccCertificate_writeOnlyKeyEncodingPlansNothing(t *testing.T) {
+	env := newTestEnv(t)
+	pair := testcerts.NewLeaf(t, testcerts.WithRSA(2048))
+	cfg := func(certPEM, keyPEM string) string {
+		return certConfig(env, zoneCertKind, certPEM, "private_key_wo", keyPEM, "private_key_wo_version = 1")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{Config: cfg(pair.CertPEM, testcerts.PKCS1(t, pair))},
 			{
-				RefreshState: true,
-			},
-			{
-				Config:           variant,
+				PreConfig:        resetCounts(env),
+				Config:           cfg(strings.ReplaceAll(pair.CertPEM, "\n", "\r\n"), strings.ReplaceAll(testcerts.PKCS8(t, pair), "\n", "\r\n")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-			// Re-formatting the configuration is never a replacement, and sends nothing.
-			{
-				PreConfig: func() {
-					if env.emu != nil {
-						env.emu.ResetCounts()
-					}
-				},
-				Config: plain,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-				},
-				Check: func(s *terraform.State) error {
-					if got := s.RootModule().Resources[addr].Primary.ID; got != id {
-						return fmt.Errorf("certificate was replaced: %s -> %s", id, got)
-					}
-					if env.emu != nil {
-						for key, n := range env.emu.Counts() {
-							if !strings.HasPrefix(key, "GET ") && n > 0 {
-								return fmt.Errorf("a formatting change sent %d %s", n, key)
-							}
-						}
-					}
-					return nil
-				},
-			},
-			{
-				Config:           plain,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            func(*terraform.State) error { return sentOnlyReads(env) },
 			},
 		},
 	})

@@ -17,7 +17,8 @@ import (
 // framework keeps the configured text when it encodes the same thing, so CRLF
 // line ends, indentation or a trailing newline never show up as a change.
 // One generic string type serves both kinds; the kind decides what "the
-// same" means.
+// same" means. Plans of a re-formatted configuration keep the text in state
+// through keepSamePEM, since the framework compares only returned values.
 
 type (
 	certificatePEMType = pemType[certificateContent]

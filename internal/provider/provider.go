@@ -118,7 +118,7 @@ func (p *cfaopProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators: []validatorString{documentURLValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How often a request is repeated after a connection error, HTTP 429 or 5xx (a certificate upload is only repeated when it provably was not applied). Falls back to `%s`; defaults to %d.", envMaxRetries, defaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How often a request is repeated after a connection error, a response cut off in transit, HTTP 429 or 5xx (a certificate upload is only repeated when it provably was not applied). Falls back to `%s`; defaults to %d.", envMaxRetries, defaultMaxRetries),
 				Optional:            true,
 				Validators:          []validatorInt64{int64validator.Between(0, 20)},
 			},
