@@ -309,10 +309,17 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 	expect("update", step("update", 0, apply...), "1 changed, 0 destroyed")
 
 	ops++ // import into an empty address
-	var id string
-	for _, r := range ws.state() {
-		id = str(r.Values, "id")
+	stateJSON := step("show state", 0, "show", "-json", "-no-color")
+	delete(sources, "output of show state")
+	sources["state JSON"] = stateJSON
+	if !cv.writeOnly {
+		sources["state JSON"] = withoutKeyAttributes(t, stateJSON)
 	}
+	resources, err := ParseState([]byte(stateJSON))
+	if err != nil || len(resources) != 1 {
+		t.Fatalf("state before import: %d resources, %v", len(resources), err)
+	}
+	id := str(resources[0].Values, "id")
 	step("state rm", 0, "state", "rm", "-no-color", "cfaop_zone_certificate.c")
 	step("import", 0, "import", "-input=false", "-no-color", "cfaop_zone_certificate.c", zoneID+"/"+id)
 
