@@ -5,6 +5,8 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"io"
 	"log"
 	"os"
 	"runtime/debug"
@@ -23,6 +25,7 @@ func main() {
 	flag.Parse()
 	if !debug {
 		quietLogsTerraformDiscards(os.Getenv, os.Setenv)
+		refuseProtocolDataDir(os.Getenv, os.Unsetenv, os.Stderr)
 	}
 	tuneGC(os.Getenv)
 
@@ -57,6 +60,23 @@ func quietLogsTerraformDiscards(getenv func(string) string, setenv func(string, 
 	for _, v := range providerLogLevelVars {
 		_ = setenv(v, "OFF")
 	}
+}
+
+// protocolDataDirVar makes terraform-plugin-go write every request and
+// response value of the protocol, raw, to files in that directory: the
+// configuration and plan of a certificate with its private key (write-only
+// or not) and the provider configuration with its token or API key. Outside
+// a -debug session the provider drops it, since no secret may reach a file
+// but Terraform's own state. The protocol's TRACE log lines carry no values.
+const protocolDataDirVar = "TF_LOG_SDK_PROTO_DATA_DIR"
+
+func refuseProtocolDataDir(getenv func(string) string, unsetenv func(string) error, stderr io.Writer) {
+	if getenv(protocolDataDirVar) == "" {
+		return
+	}
+	_ = unsetenv(protocolDataDirVar)
+	_, _ = fmt.Fprintf(stderr, "terraform-provider-cfaop: ignoring %s: the raw protocol data it writes holds private keys and credentials; "+
+		"run the provider with -debug to use it\n", protocolDataDirVar)
 }
 
 // The provider's live heap is small (tens of MiB for hundreds of resources)

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -51,5 +52,24 @@ func TestTuneGC(t *testing.T) {
 	}
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("GOMEMLIMIT set by the user: memory limit changed to %d", got)
+	}
+}
+
+func TestRefuseProtocolDataDir(t *testing.T) {
+	for _, dir := range []string{"", "/tmp/proto"} {
+		var unset []string
+		var said strings.Builder
+		refuseProtocolDataDir(func(k string) string {
+			if k == protocolDataDirVar {
+				return dir
+			}
+			return ""
+		}, func(k string) error { unset = append(unset, k); return nil }, &said)
+		switch {
+		case dir == "" && (len(unset) > 0 || said.Len() > 0):
+			t.Errorf("unset: %v, said %q", unset, said.String())
+		case dir != "" && (len(unset) != 1 || unset[0] != protocolDataDirVar || !strings.Contains(said.String(), "-debug")):
+			t.Errorf("with %s set: unset %v, said %q", protocolDataDirVar, unset, said.String())
+		}
 	}
 }

@@ -5,6 +5,6 @@ provider "cfaop" {}
 # Against the bundled emulator (make emulator prints these values):
 # provider "cfaop" {
 #   base_url      = "http://127.0.0.1:8787/client/v4"
-#   api_token     = "cfaop-emulator-token"
+#   api_token     = "<the random token make emulator prints>"
 #   global_ca_url = "http://127.0.0.1:8787/ssl/static/authenticated_origin_pull_ca.pem"
 # }

@@ -57,7 +57,7 @@ func TestEmulator_Auth(t *testing.T) {
 		{"legacy key only", e, map[string]string{"X-Auth-Key": "key-456"}, false},
 		{"wrong token beats key", e, map[string]string{"Authorization": "Bearer nope", "X-Auth-Key": "key-456", "X-Auth-Email": "me@example.com"}, false},
 		{"legacy not configured", noKey, map[string]string{"X-Auth-Key": "", "X-Auth-Email": ""}, false},
-		{"default token", noKey, map[string]string{"Authorization": "Bearer " + DefaultToken}, true},
+		{"generated token", noKey, map[string]string{"Authorization": "Bearer " + noKey.s.Token()}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

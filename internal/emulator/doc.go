@@ -77,4 +77,15 @@
 //	400  1420   Hostname <h> appears more than once in the request
 //	429  971    More than 1200 requests per 300 seconds reached. ... (rate limit, see RateLimit, or injected fault)
 //	any  10001  Emulated failure: HTTP <status> (other injected faults)
+//	421  10421  The emulator answers only loopback host names ... (our own choice, see below)
+//
+// # Loopback only
+//
+// Start listens on loopback addresses only, and every request (API, CA and
+// admin endpoints) must name a loopback host in its Host header: localhost,
+// a name under .localhost, 127.0.0.0/8 or [::1], with any port. Anything
+// else is answered HTTP 421 with code 10421, our own choice (Cloudflare has
+// no such answer), so a web page cannot drive a running emulator through DNS
+// rebinding. Without Config.Token (or cmd/emulator's -token) the emulator
+// accepts a random token in Cloudflare's format (NewToken), not a fixed one.
 package emulator

@@ -19,9 +19,6 @@ import (
 	"time"
 )
 
-// DefaultToken is the API token accepted when Config.Token is empty.
-const DefaultToken = "cfaop-emulator-token"
-
 // DefaultZone is the zone served when Config.Zones is empty.
 const DefaultZone = "example.com"
 
@@ -46,7 +43,7 @@ type Config struct {
 	// Empty means DefaultZone.
 	Zones []string
 	// Token is the accepted API token (Authorization: Bearer <token>).
-	// Empty means DefaultToken.
+	// Empty means a random one (NewToken); Server.Token returns it.
 	Token string
 	// APIKey and Email enable the legacy X-Auth-Key + X-Auth-Email
 	// authentication when both are set; a request must match both.
@@ -119,7 +116,7 @@ func New(cfg Config) (*Server, error) {
 		origins:   map[string]string{},
 	}
 	if s.token == "" {
-		s.token = DefaultToken
+		s.token = NewToken()
 	}
 	if s.nowFn == nil {
 		s.nowFn = time.Now
@@ -298,6 +295,10 @@ func (s *Server) OriginPullCA() (*x509.Certificate, crypto.Signer) {
 	return s.caCert, s.caKey
 }
 
+// Token returns the accepted API token: Config.Token, or the random one
+// made when it was empty.
+func (s *Server) Token() string { return s.token }
+
 // authorized reports whether r carries the configured token or the
 // configured legacy key and email.
 func (s *Server) authorized(r *http.Request) bool {
@@ -338,6 +339,12 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if refuseForeignHost(w, r) {
+		if s.logf != nil {
+			s.logf("emulator: refused a request for host %q: not a loopback name", r.Host)
+		}
+		return
+	}
 	path := r.URL.Path
 	switch {
 	case path == CAPath:

@@ -69,11 +69,7 @@ func newEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
-	tok := cfg.Token
-	if tok == "" {
-		tok = DefaultToken
-	}
-	return &testEnv{t: t, s: s, ts: ts, clock: clock, zoneID: s.ZoneID(testZone), token: tok}
+	return &testEnv{t: t, s: s, ts: ts, clock: clock, zoneID: s.ZoneID(testZone), token: s.Token()}
 }
 
 // apiResp is a decoded API answer.

@@ -88,7 +88,7 @@ func TestEmulator_StartAndClose(t *testing.T) {
 		t.Fatal("second Start should fail")
 	}
 	req, _ := http.NewRequest(http.MethodGet, base+"/zones?name=example.com", nil)
-	req.Header.Set("Authorization", "Bearer "+DefaultToken)
+	req.Header.Set("Authorization", "Bearer "+s.Token())
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestEmulator_RequestLogNeverHasBodies(t *testing.T) {
 		!strings.Contains(all, "-> 400") || !strings.Contains(all, "fault: 503") {
 		t.Fatalf("log lines:\n%s", all)
 	}
-	for _, secret := range []string{"PRIVATE KEY", "garbage-secret", "CERTIFICATE-----", DefaultToken} {
+	for _, secret := range []string{"PRIVATE KEY", "garbage-secret", "CERTIFICATE-----", e.s.Token()} {
 		if strings.Contains(all, secret) {
 			t.Fatalf("the log contains %q:\n%s", secret, all)
 		}

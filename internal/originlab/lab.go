@@ -59,7 +59,7 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 			o.Terraform = p
 		}
 	}
-	l := &Lab{ZoneName: o.ZoneName, Terraform: o.Terraform, Say: o.Say, Token: "cfaop-lab-token"}
+	l := &Lab{ZoneName: o.ZoneName, Terraform: o.Terraform, Say: o.Say}
 	mirror := filepath.Join(o.WorkDir, "mirror")
 	bin := filepath.Join(mirror, "registry.terraform.io", "cfaop", "cfaop", ProviderVersion,
 		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-cfaop_v"+ProviderVersion)
@@ -83,10 +83,13 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 	if err := os.WriteFile(l.cliConfig, []byte(rc), 0o644); err != nil {
 		return nil, err
 	}
-	emu, err := emulator.New(emulator.Config{Zones: append([]string{o.ZoneName}, o.MoreZones...), Token: l.Token, Delay: o.Delay})
+	// No fixed token: the emulator makes a random one, which nothing else
+	// on the machine can guess while a demo or a test runs.
+	emu, err := emulator.New(emulator.Config{Zones: append([]string{o.ZoneName}, o.MoreZones...), Delay: o.Delay})
 	if err != nil {
 		return nil, err
 	}
+	l.Token = emu.Token()
 	base, err := emu.Start("127.0.0.1:0")
 	if err != nil {
 		return nil, err

@@ -34,10 +34,12 @@ var (
 	_ basetypes.StringValuableWithSemanticEquals = privateKeyPEM{}
 )
 
-// pemContent says when two PEM texts hold the same thing.
+// pemContent says when two PEM texts hold the same thing, and how a value
+// of the kind may be shown.
 type pemContent interface {
 	same(a, b string) bool
 	name() string
+	show(v basetypes.StringValue) string
 }
 
 // certificateContent compares certificates by DER.
@@ -46,12 +48,28 @@ type certificateContent struct{}
 func (certificateContent) same(a, b string) bool { return pemcert.SemanticallyEqual(a, b) }
 func (certificateContent) name() string          { return "certificatePEM" }
 
+// Certificates are public: they print as any string does.
+func (certificateContent) show(v basetypes.StringValue) string { return v.String() }
+
 // privateKeyContent compares keys by the key they encode, so the same key in
 // PKCS#1 or PKCS#8 form is the same value.
 type privateKeyContent struct{}
 
 func (privateKeyContent) same(a, b string) bool { return sameKey(a, b) }
 func (privateKeyContent) name() string          { return "privateKeyPEM" }
+
+// redactedPrivateKey is what a known private key value prints as.
+const redactedPrivateKey = `"<sensitive private key>"`
+
+// A key never prints: the framework logs String() of custom-typed values at
+// TRACE (around every semantic equality check), and fmt verbs reach it too.
+// Null and unknown keep their usual markers, which say nothing secret.
+func (privateKeyContent) show(v basetypes.StringValue) string {
+	if v.IsNull() || v.IsUnknown() {
+		return v.String()
+	}
+	return redactedPrivateKey
+}
 
 type pemType[K pemContent] struct{ basetypes.StringType }
 
@@ -83,6 +101,15 @@ func (t pemType[K]) ValueFromTerraform(ctx context.Context, in tftypes.Value) (a
 type pemValue[K pemContent] struct{ basetypes.StringValue }
 
 func (v pemValue[K]) Type(context.Context) attr.Type { return pemType[K]{} }
+
+// String is what logs and fmt print; the kind decides (see show).
+func (v pemValue[K]) String() string {
+	var k K
+	return k.show(v.StringValue)
+}
+
+// GoString covers %#v, which would otherwise print the struct's fields.
+func (v pemValue[K]) GoString() string { return v.String() }
 
 func (v pemValue[K]) Equal(o attr.Value) bool {
 	other, ok := o.(pemValue[K])

@@ -4,7 +4,9 @@
 //	go run ./internal/cmd/emulator -zone example.com -delay 2s -origin app.example.com=127.0.0.1:8443
 //
 // then point the provider at it with CLOUDFLARE_BASE_URL and
-// CLOUDFLARE_API_TOKEN as printed on start. With -origin, the emulated edge
+// CLOUDFLARE_API_TOKEN as printed on start: without -token, the emulator
+// accepts a new random token on every start, so nothing else on the machine
+// can guess it. With -origin, the emulated edge
 // pulls from a local origin (POST /__emulator/pull) presenting the client
 // certificate the current AOP configuration selects, so an origin that
 // requires client certificates can be tried end to end. It serves until
@@ -88,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	listen := fs.String("listen", listenDefault, "loopback address to listen on (default from EMULATOR_ADDR)")
 	var zones zoneFlags
 	fs.Var(&zones, "zone", "zone name to serve; repeat for several zones (default "+emulator.DefaultZone+")")
-	token := fs.String("token", emulator.DefaultToken, "API token to accept (Authorization: Bearer <token>)")
+	token := fs.String("token", "", "API token to accept (Authorization: Bearer <token>); default: a new random one, printed on start")
 	delay := fs.Duration("delay", 2*time.Second, "status transition delay (pending_deployment -> active, pending_deletion -> deleted)")
 	var origins originFlags
 	fs.Var(&origins, "origin", "hostname=address: origin (loopback host:port) the emulated edge pulls from for hostname, e.g. app.example.com=127.0.0.1:8443; repeat for several")
@@ -121,6 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return err
 		}
 	}
+	*token = srv.Token() // the random one when -token was not given
 	baseURL, err := srv.Start(*listen)
 	if err != nil {
 		return err

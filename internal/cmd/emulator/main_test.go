@@ -256,3 +256,47 @@ func TestEmulatorCommand_RateLimitFlags(t *testing.T) {
 		t.Fatalf("run: %v", err)
 	}
 }
+
+// Without -token the emulator accepts a random token in Cloudflare's
+// format, printed in the banner and the exports, and refuses a fixed one.
+func TestEmulatorCommand_randomTokenByDefault(t *testing.T) {
+	tokens := map[string]bool{}
+	for range 2 {
+		ctx, cancel := context.WithCancel(context.Background())
+		var stdout, stderr syncBuffer
+		done := make(chan error, 1)
+		go func() { done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-quiet"}, &stdout, &stderr, noEnv) }()
+		base := waitForBaseURL(t, &stdout, &stderr, done)
+		out := stdout.String()
+		m := regexp.MustCompile(`(?m)^  API token:       (\S+)$`).FindStringSubmatch(out)
+		if m == nil || !regexp.MustCompile(`^[A-Za-z0-9_-]{40}$`).MatchString(m[1]) {
+			t.Fatalf("no 40-character token in the banner:\n%s", out)
+		}
+		tok := m[1]
+		tokens[tok] = true
+		for _, want := range []string{"export CLOUDFLARE_API_TOKEN=" + tok, "Authorization: Bearer " + tok} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+		for tryToken, wantStatus := range map[string]int{tok: http.StatusOK, "cfaop-emulator-token": http.StatusForbidden} {
+			req, _ := http.NewRequest(http.MethodGet, base+"/zones", nil)
+			req.Header.Set("Authorization", "Bearer "+tryToken)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = resp.Body.Close()
+			if resp.StatusCode != wantStatus {
+				t.Errorf("GET /zones with token %q: %d, want %d", tryToken, resp.StatusCode, wantStatus)
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(tokens) != 2 {
+		t.Fatalf("two starts accepted the same token")
+	}
+}
