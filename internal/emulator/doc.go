@@ -5,7 +5,7 @@
 // It serves the same paths (under /client/v4), the same JSON envelope
 // ({"success","errors","messages","result"} plus "result_info" on lists), the
 // same field names and the same status values as Cloudflare's OpenAPI schema
-// (shared/reference/cloudflare-aop-openapi.json), and it enforces the business
+// (an excerpt is in internal/cfreference), and it enforces the business
 // rules of the real API: leaf certificates only, matching private keys, no
 // duplicate certificates, at most 10 hostname certificates per zone, at most
 // 100 hostname associations per certificate, no deletion of a hostname

@@ -31,7 +31,7 @@ const (
 	codeInjectedFault    = 10001
 )
 
-// Messages fixed by the real API (see shared/reference/README.md).
+// Messages fixed by the real API (observed or documented; see doc.go).
 const (
 	msgAuth          = "Authentication error"
 	msgNoRoute       = "No route for the URI"
