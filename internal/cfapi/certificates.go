@@ -103,13 +103,25 @@ func (c *Client) GetCertificate(ctx context.Context, kind CertificateKind, zoneI
 	return zoneCert(r.ID, r.Certificate, r.ZoneAuthenticatedOriginPull), nil
 }
 
-// UploadCertificate sends a certificate and its key. It is never repeated
-// automatically once sent: on an ambiguous failure (see IsAmbiguous) the
-// caller must list the zone's certificates to find out whether it was stored.
+// UploadCertificate sends a certificate and its key. It is repeated only
+// when Cloudflare answered 409 (another certificate write in the zone was in
+// progress, so nothing was stored); on an ambiguous failure (see
+// IsAmbiguous) the caller must list the zone's certificates to find out
+// whether it was stored.
 func (c *Client) UploadCertificate(ctx context.Context, kind CertificateKind, zoneID, certPEM, keyPEM string) (Certificate, error) {
 	if err := checkZoneID("upload "+kind.String(), zoneID); err != nil {
 		return Certificate{}, err
 	}
+	var out Certificate
+	err := c.retryConflict(ctx, "upload "+kind.String(), func() error {
+		var err error
+		out, err = c.uploadCertificate(ctx, kind, zoneID, certPEM, keyPEM)
+		return err
+	})
+	return out, err
+}
+
+func (c *Client) uploadCertificate(ctx context.Context, kind CertificateKind, zoneID, certPEM, keyPEM string) (Certificate, error) {
 	if kind == HostnameCertificate {
 		var p aop.HostnameCertificateNewParams
 		p.ZoneID.Value, p.ZoneID.Present = zoneID, true
@@ -133,21 +145,25 @@ func (c *Client) UploadCertificate(ctx context.Context, kind CertificateKind, zo
 	return zoneCert(r.ID, r.Certificate, r.ZoneAuthenticatedOriginPull), nil
 }
 
-// DeleteCertificate asks Cloudflare to delete a certificate; deletion completes asynchronously.
+// DeleteCertificate asks Cloudflare to delete a certificate; deletion
+// completes asynchronously. A 409 (another certificate write in the zone in
+// progress) is repeated, like for uploads.
 func (c *Client) DeleteCertificate(ctx context.Context, kind CertificateKind, zoneID, id string) error {
 	if err := checkZoneAndCertificate("delete "+kind.String(), zoneID, id); err != nil {
 		return err
 	}
-	if kind == HostnameCertificate {
-		var p aop.HostnameCertificateDeleteParams
+	return c.retryConflict(ctx, "delete "+kind.String(), func() error {
+		if kind == HostnameCertificate {
+			var p aop.HostnameCertificateDeleteParams
+			p.ZoneID.Value, p.ZoneID.Present = zoneID, true
+			_, err := c.hostCerts.Delete(ctx, id, p)
+			return wrap("delete hostname certificate "+id, err)
+		}
+		var p aop.ZoneCertificateDeleteParams
 		p.ZoneID.Value, p.ZoneID.Present = zoneID, true
-		_, err := c.hostCerts.Delete(ctx, id, p)
-		return wrap("delete hostname certificate "+id, err)
-	}
-	var p aop.ZoneCertificateDeleteParams
-	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
-	_, err := c.certs.Delete(ctx, id, p)
-	return wrap("delete zone certificate "+id, err)
+		_, err := c.certs.Delete(ctx, id, p)
+		return wrap("delete zone certificate "+id, err)
+	})
 }
 
 // zoneCert maps the SDK's zone certificate; the outer id/certificate win

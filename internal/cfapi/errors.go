@@ -11,16 +11,27 @@ import (
 	aop "github.com/cloudflare/cloudflare-go/v7/origin_tls_client_auth"
 )
 
-// Cloudflare error codes the provider reacts to.
+// Cloudflare error codes the provider reacts to. Most are not documented by
+// Cloudflare but observed in public reports (see the emulator's doc.go).
 const (
 	CodeAuthentication      = 10000
 	CodeNoRoute             = 7003
 	CodeCertificateExists   = 1406
 	CodeOnlyLeafCertificate = 1412
 	CodeInvalidCertificate  = 1415
-	// CodeCertificateInUse is the emulator's code for a bound certificate; the real
-	// API's code is not documented, so callers also look at the message.
-	CodeCertificateInUse = 1417
+	// CodeCertificatePendingDeletion refuses any change to a certificate
+	// that is being deleted.
+	CodeCertificatePendingDeletion = 1414
+	// CodeCertificateInUse refuses deleting a hostname certificate that
+	// hostnames are still associated with; callers also look at the
+	// message, as the code is only observed.
+	CodeCertificateInUse = 1433
+	// CodeCertificatePendingDeployment refuses deleting a certificate that
+	// is not active yet; it clears once the certificate is active.
+	CodeCertificatePendingDeployment = 1434
+	// CodeHostnameSettingNotFound answers (with HTTP 404) the read of a
+	// hostname that has no association.
+	CodeHostnameSettingNotFound = 1553
 )
 
 // ErrorItem is one entry of the envelope's errors array.
@@ -58,10 +69,18 @@ func (e *APIError) HasCode(code int) bool {
 	return false
 }
 
-// IsNotFound reports whether err says the object does not exist.
+// IsNotFound reports whether err says the object does not exist: HTTP 404,
+// or code 1553 (no association for a hostname) whatever its status.
 func IsNotFound(err error) bool {
 	apiErr, ok := errorsAs[*APIError](err)
-	return ok && apiErr.StatusCode == http.StatusNotFound
+	return ok && (apiErr.StatusCode == http.StatusNotFound || apiErr.HasCode(CodeHostnameSettingNotFound))
+}
+
+// IsConflict reports whether Cloudflare refused a write with HTTP 409
+// because another one was in progress; the refused write was not applied.
+func IsConflict(err error) bool {
+	apiErr, ok := errorsAs[*APIError](err)
+	return ok && apiErr.StatusCode == http.StatusConflict
 }
 
 // HasCode reports whether err is an API error carrying code.

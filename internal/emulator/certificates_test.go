@@ -194,11 +194,9 @@ func TestEmulator_CertificateLifecycle(t *testing.T) {
 			if l := listed(); len(l) != 1 || l[0].Status != StatusPendingDeletion {
 				t.Fatalf("a certificate pending deletion is listed with its status, got %+v", l)
 			}
-			// Deleting again while pending deletion answers it again.
-			e.do(http.MethodDelete, one, nil).ok(t, &del)
-			if del.Status != StatusPendingDeletion {
-				t.Fatalf("second DELETE answered %q", del.Status)
-			}
+			// A certificate pending deletion rejects changes, a second
+			// delete included.
+			e.do(http.MethodDelete, one, nil).fails(t, 400, codeCertPendingDeletion, "pending deletion")
 
 			e.clock.Advance(delay)
 			if s := status(); s != StatusDeleted {

@@ -23,7 +23,7 @@ type parsedUpload struct {
 func parseUpload(certPEM, keyPEM string) (*parsedUpload, *apiError) {
 	cert, err := parseSingleCertificate(certPEM)
 	if err != nil {
-		return nil, errorf(http.StatusBadRequest, codeInvalidCert, "Invalid certificate: %v", err)
+		return nil, errorf(http.StatusBadRequest, codeInvalidCert, "Unable to parse the certificate: %v", err)
 	}
 	if cert.IsCA {
 		return nil, errorf(http.StatusBadRequest, codeLeafOnly, msgLeafOnly)

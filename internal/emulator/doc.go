@@ -5,11 +5,14 @@
 // It serves the same paths (under /client/v4), the same JSON envelope
 // ({"success","errors","messages","result"} plus "result_info" on lists), the
 // same field names and the same status values as Cloudflare's OpenAPI schema
-// (shared/reference/cloudflare-aop-openapi.json), and it enforces the business
+// (an excerpt is in internal/cfreference), and it enforces the business
 // rules of the real API: leaf certificates only, matching private keys, no
 // duplicate certificates, at most 10 hostname certificates per zone, at most
 // 100 hostname associations per certificate, no deletion of a hostname
-// certificate that is still associated, atomic association updates.
+// certificate that is still associated nor of a certificate still pending
+// deployment, no change to a certificate pending deletion, one
+// zone-certificate upload or delete at a time per zone, atomic association
+// updates.
 //
 // Status transitions (pending_deployment -> active, pending_deletion ->
 // deleted -> purged) are computed lazily from timestamps and the configured
@@ -49,35 +52,57 @@
 //
 // # Error codes
 //
-// Cloudflare documents only some of its error codes; the emulator uses the
-// known ones where they exist and plausible codes in the same ranges
-// elsewhere. Every error is answered in the Cloudflare envelope with
-// "success": false and "result": null.
+// Cloudflare documents only some of its error codes. Each behaviour below is
+// marked [doc] documented by Cloudflare (its docs or the OpenAPI schema),
+// [obs] observed in public reports, code or recorded responses, or [ours]
+// our own choice where nothing is known (the code, the message wording, or
+// both). Where observation and the OpenAPI schema disagree, observation
+// wins: the empty zone certificate list is "result": null although the
+// schema types it as an array, certificate IDs are 36-character UUIDs
+// although the generic identifier says maxLength 32, and a hostname without
+// an association is 404/1553, which the schema does not list. Every error is
+// answered in the Cloudflare envelope with "success": false and
+// "result": null.
 //
-//	HTTP code   message
-//	403  10000  Authentication error
-//	404  7003   No route for the URI
-//	404  7003   Could not route to /zones/<id>/..., perhaps your object identifier is invalid?
-//	405  7001   Method not allowed (the Allow header lists the allowed methods)
-//	400  1001   Invalid request: the request body is not valid JSON (...)
-//	400  1002   Invalid request: <field> ... (missing or wrongly typed field)
-//	400  1007   Invalid value for zone setting tls_client_auth ...
-//	404  1404   Certificate not found
-//	404  1407   Hostname association not found
-//	400  1406   This certificate already exists for this zone.
-//	400  1411   Invalid certificate: ... (not exactly one PEM certificate, or unparsable)
-//	400  1412   Only leaf certificate is allowed.
-//	400  1413   The private key does not match the certificate.
-//	400  1414   Invalid private key: ... (unparsable, encrypted or not exactly one key)
-//	400  1415   Certificate ID in request is either invalid or the certificate has been deleted
-//	400  1416   Hostname certificate limit reached ... (10 per zone)
-//	400  1417   The certificate is in use by hostname associations: <hostnames> ...
-//	400  1418   Invalid hostname <h>: ... (not a hostname inside the zone)
-//	400  1419   Hostname association limit reached ... (100 per certificate)
-//	400  1420   Hostname <h> appears more than once in the request
-//	429  971    More than 1200 requests per 300 seconds reached. ... (rate limit, see RateLimit, or injected fault)
-//	any  10001  Emulated failure: HTTP <status> (other injected faults)
-//	421  10421  The emulator answers only loopback host names ... (our own choice, see below)
+//	HTTP code   message                                                  source
+//	403  10000  Authentication error                                     [obs]
+//	404  7003   No route for the URI                                     [ours] (Cloudflare's generic routing code, not in the reference)
+//	404  7003   Could not route to /zones/<id>/..., perhaps your object identifier is invalid?  [ours] (as above)
+//	405  7001   Method not allowed (Allow header lists the methods)      [ours]
+//	400  1001   Invalid request: the request body is not valid JSON      [ours]
+//	400  1002   Invalid request: <field> ... (missing or wrongly typed)  [ours]
+//	400  1007   Invalid value for zone setting tls_client_auth ...       [ours]
+//	404  1404   Certificate not found                                    [ours] (1404 is observed as "certificate ID required")
+//	400  1406   This certificate already exists for this zone.           [obs] also while the same certificate is pending deletion
+//	400  1408   Unable to parse the certificate: ... (not exactly one PEM certificate, or unparsable)  [obs] code, [ours] wording
+//	400  1412   Only leaf certificate is allowed.                        [doc/obs]
+//	400  1413   The private key does not match the certificate.          [ours]
+//	400  1414   The certificate <id> is pending deletion ...             [obs] for changes: an association PUT naming it
+//	            (also enabled: null); [ours] for a repeated DELETE
+//	400  1415   Certificate ID in request is either invalid or the certificate has been deleted  [obs] (association PUT)
+//	400  1416   Hostname certificate limit reached ... (10 per zone)     [doc] limit, [ours] code
+//	400  1418   Invalid hostname <h>: ... (not a hostname inside the zone)  [ours]
+//	400  1419   Hostname association limit reached ... (100 per certificate)  [doc] limit, [ours] code
+//	400  1420   Hostname <h> appears more than once in the request       [ours]
+//	400  1421   Invalid private key: ... (unparsable, encrypted or not exactly one key)  [ours]; moved
+//	            from 1414, which Cloudflare uses for "pending deletion"
+//	400  1433   The certificate is in use by hostname associations: <hostnames> ...  [obs] code, [ours] wording
+//	400  1434   The certificate <id> is still pending deployment ... (a DELETE before it is active)  [obs]
+//	409  1435   Another zone certificate upload or deletion is in progress for this zone ...  [obs] status, [ours] code
+//	            (see Config.ZoneCertWriteTime)
+//	404  1553   Authenticated Origin Pulls setting for this hostname not found (GET of a hostname
+//	            without an association)  [obs] status and code, [ours] first words
+//	429  971    More than 1200 requests per 300 seconds reached. ... (rate limit, see RateLimit, or injected fault)  [doc] limit and 429, [ours] code and wording
+//	any  10001  Emulated failure: HTTP <status> (other injected faults)  [ours]
+//	421  10421  The emulator answers only loopback host names ...           [ours] (see Loopback only)
+//
+// Other observed behaviours the emulator follows: certificate IDs are UUIDs
+// [obs]; listing zone certificates of a zone that has none answers
+// "result": null [obs] (hostname certificates answer [] [ours]); a deleted
+// certificate stays readable by ID (status "deleted") until purged [obs];
+// the same certificate uploaded again after its deletion comes back under
+// its old ID [obs: "may"; the emulator always does]; with several active
+// zone certificates the most recently deployed one is presented [doc].
 //
 // # Loopback only
 //

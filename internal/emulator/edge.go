@@ -134,7 +134,8 @@ type edgeChoice struct {
 //   - hostname: the hostname's association exists (not removed), is enabled,
 //     and its hostname certificate is active;
 //   - zone: zone-level AOP is enabled and the zone has an active zone
-//     certificate (the most recently uploaded one if several are);
+//     certificate (the most recently deployed one if several are, as
+//     Cloudflare documents: the one that became active last);
 //   - global: the zone setting tls_client_auth is "on"; the emulator's
 //     global certificate (GlobalCertificate) is presented;
 //   - none: no client certificate.
@@ -244,10 +245,14 @@ func (s *Server) chooseClientCert(host string) edgeChoice {
 		}
 	}
 	if z.zoneLevelEnabled {
-		for i := len(z.certs) - 1; i >= 0; i-- {
-			if c := z.certs[i]; c.kind == kindZone && c.status(now) == StatusActive {
-				return present(PullLevelZone, c)
+		var latest *certificate
+		for _, c := range z.certs { // upload order: a tie goes to the later upload
+			if c.kind == kindZone && c.status(now) == StatusActive && (latest == nil || !c.activeAt.Before(latest.activeAt)) {
+				latest = c
 			}
+		}
+		if latest != nil {
+			return present(PullLevelZone, latest)
 		}
 	}
 	if z.tlsClientAuth == "on" {

@@ -240,7 +240,7 @@ func TestEdge_ZoneCertificateBeatsGlobal(t *testing.T) {
 	e.setZoneLevel(true)
 	wantPull(t, e.pull(), PullLevelZone, zc1.ID, first.cert, o)
 
-	// Several active zone certificates: the most recently uploaded one.
+	// Several active zone certificates: the most recently deployed one (here also the last uploaded; see TestEmulator_EdgePresentsMostRecentlyDeployedZoneCertificate).
 	second := edgeLeaf(t, ca)
 	zc2 := e.uploadZoneCert(second)
 	wantPull(t, e.pull(), PullLevelZone, zc2.ID, second.cert, o)

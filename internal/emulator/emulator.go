@@ -66,6 +66,12 @@ type Config struct {
 	// RateLimit enforces Cloudflare's API rate limit; off unless
 	// RateLimit.Limit is set (CloudflareRateLimit for the real figure).
 	RateLimit RateLimit
+	// ZoneCertWriteTime is how long a zone-certificate upload or delete
+	// takes: its answer is held that long, and another zone-certificate
+	// upload or delete in the same zone meanwhile gets HTTP 409, as on
+	// Cloudflare. Zero means DefaultZoneCertWriteTime; negative turns the
+	// 409 answers off.
+	ZoneCertWriteTime time.Duration
 }
 
 // Server is the emulator. Create it with New; it is safe for concurrent use.
@@ -83,15 +89,16 @@ type Server struct {
 	globalCert  tls.Certificate // presented by Pull for global AOP
 	pullTimeout time.Duration
 
-	mu        sync.Mutex
-	delay     time.Duration
-	latency   time.Duration
-	rate      rateLimiter
-	zones     []*zone // in configuration order
-	zonesByID map[string]*zone
-	counts    map[string]int
-	faults    Faults
-	origins   map[string]string // hostname -> loopback host:port, for Pull
+	mu                sync.Mutex
+	zoneCertWriteTime time.Duration
+	delay             time.Duration
+	latency           time.Duration
+	rate              rateLimiter
+	zones             []*zone // in configuration order
+	zonesByID         map[string]*zone
+	counts            map[string]int
+	faults            Faults
+	origins           map[string]string // hostname -> loopback host:port, for Pull
 
 	srvMu sync.Mutex
 	srv   *http.Server
@@ -128,6 +135,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("emulator: negative latency %s", cfg.Latency)
 	}
 	s.latency = cfg.Latency
+	switch {
+	case cfg.ZoneCertWriteTime == 0:
+		s.zoneCertWriteTime = DefaultZoneCertWriteTime
+	case cfg.ZoneCertWriteTime > 0:
+		s.zoneCertWriteTime = cfg.ZoneCertWriteTime
+	}
 	rate, err := cfg.RateLimit.normalized()
 	if err != nil {
 		return nil, err
@@ -461,10 +474,19 @@ func (s *Server) answerAPI(w http.ResponseWriter, r *http.Request, rt *route, pa
 			apiErr = errorf(http.StatusNotFound, codeNoRoute, "Could not route to %s, perhaps your object identifier is invalid?", apiPath)
 		}
 	}
+	zoneCertWrite := apiErr == nil && isZoneCertWrite(rt)
+	if zoneCertWrite {
+		apiErr = s.checkZoneCertBusyLocked(req.zone)
+	}
 	if apiErr == nil {
 		result, info, apiErr = rt.handle(s, req)
 	}
+	var hold time.Duration
+	if zoneCertWrite && apiErr == nil {
+		hold = s.markZoneCertBusyLocked(req.zone)
+	}
 	s.mu.Unlock()
+	sleepCtx(r.Context(), hold)
 
 	if apiErr != nil {
 		writeError(w, apiErr)

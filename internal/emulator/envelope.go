@@ -6,32 +6,36 @@ import (
 	"net/http"
 )
 
-// Error codes answered by the emulator; doc.go has the full table.
+// Error codes answered by the emulator; doc.go has the full table and says
+// which codes Cloudflare documents, which are observed, and which are ours.
 const (
-	codeAuth             = 10000
-	codeNoRoute          = 7003
-	codeMethodNotAllowed = 7001
-	codeInvalidJSON      = 1001
-	codeInvalidRequest   = 1002
-	codeInvalidSetting   = 1007
-	codeCertNotFound     = 1404
-	codeHostnameNotFound = 1407
-	codeCertExists       = 1406
-	codeInvalidCert      = 1411
-	codeLeafOnly         = 1412
-	codeKeyMismatch      = 1413
-	codeInvalidKey       = 1414
-	codeInvalidCertID    = 1415
-	codeCertLimit        = 1416
-	codeCertInUse        = 1417
-	codeInvalidHostname  = 1418
-	codeAssociationLimit = 1419
-	codeDuplicateHost    = 1420
-	codeRateLimited      = 971
-	codeInjectedFault    = 10001
+	codeAuth                  = 10000
+	codeNoRoute               = 7003
+	codeMethodNotAllowed      = 7001
+	codeInvalidJSON           = 1001
+	codeInvalidRequest        = 1002
+	codeInvalidSetting        = 1007
+	codeCertNotFound          = 1404
+	codeCertExists            = 1406
+	codeInvalidCert           = 1408
+	codeLeafOnly              = 1412
+	codeKeyMismatch           = 1413
+	codeCertPendingDeletion   = 1414
+	codeInvalidCertID         = 1415
+	codeCertLimit             = 1416
+	codeInvalidHostname       = 1418
+	codeAssociationLimit      = 1419
+	codeDuplicateHost         = 1420
+	codeInvalidKey            = 1421
+	codeCertInUse             = 1433
+	codeCertPendingDeployment = 1434
+	codeZoneCertBusy          = 1435
+	codeHostnameNotFound      = 1553
+	codeRateLimited           = 971
+	codeInjectedFault         = 10001
 )
 
-// Messages fixed by the real API (see shared/reference/README.md).
+// Messages fixed by the real API (observed or documented; see doc.go).
 const (
 	msgAuth          = "Authentication error"
 	msgNoRoute       = "No route for the URI"
@@ -40,7 +44,10 @@ const (
 	msgKeyMismatch   = "The private key does not match the certificate."
 	msgInvalidCertID = "Certificate ID in request is either invalid or the certificate has been deleted"
 	msgCertNotFound  = "Certificate not found"
-	msgRateLimited   = "More than 1200 requests per 300 seconds reached. Please wait and consider throttling your request speed"
+	// The observed message starts with an elided prefix ("… setting for
+	// this hostname not found"); the first words are ours.
+	msgHostnameNotFound = "Authenticated Origin Pulls setting for this hostname not found"
+	msgRateLimited      = "More than 1200 requests per 300 seconds reached. Please wait and consider throttling your request speed"
 )
 
 // apiError is an error answered to the client in the Cloudflare envelope.

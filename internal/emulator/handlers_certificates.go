@@ -76,10 +76,16 @@ func (z *zone) listCerts(kind certKind, now time.Time) []*certificate {
 	return out
 }
 
+// handleListZoneCerts lists zone certificates. A zone without any answers
+// "result": null, not [], as observed (the schema allows both).
 func handleListZoneCerts(_ *Server, req *apiRequest) (any, *resultInfo, *apiError) {
 	items := []zoneCertJSON{}
 	for _, c := range req.zone.listCerts(kindZone, req.now) {
 		items = append(items, zoneCertToJSON(req.zone, c, c.status(req.now)))
+	}
+	if len(items) == 0 {
+		_, info, apiErr := listAll(req, items)
+		return nil, info, apiErr
 	}
 	return listAll(req, items)
 }
@@ -128,21 +134,37 @@ func (s *Server) upload(req *apiRequest, kind certKind) (*certificate, *apiError
 		return nil, apiErr
 	}
 	live := 0
+	var deleted *certificate // the same certificate, deleted but not yet purged
 	for _, c := range req.zone.certs {
-		if c.kind != kind || !c.live() {
+		if c.kind != kind {
 			continue
 		}
 		if string(c.der) == string(up.cert.Raw) {
-			return nil, errorf(http.StatusBadRequest, codeCertExists, msgCertExists)
+			// Refused while live and also while pending deletion (both
+			// 1406, as observed).
+			if c.status(req.now) != StatusDeleted {
+				return nil, errorf(http.StatusBadRequest, codeCertExists, msgCertExists)
+			}
+			deleted = c
 		}
-		live++
+		if c.live() {
+			live++
+		}
 	}
 	if kind == kindHostname && live >= maxHostnameCerts {
 		return nil, errorf(http.StatusBadRequest, codeCertLimit,
 			"Hostname certificate limit reached: a zone can hold at most %d hostname certificates; delete one before uploading another.", maxHostnameCerts)
 	}
+	id := newUUID()
+	if deleted != nil {
+		// Once deleted, the same certificate may come back under its old
+		// ID (observed); the emulator always reuses it, so clients that
+		// assume a fresh ID per upload are caught.
+		id = deleted.id
+		req.zone.removeCert(deleted)
+	}
 	c := &certificate{
-		id:         newUUID(),
+		id:         id,
 		kind:       kind,
 		der:        up.cert.Raw,
 		pem:        up.pem,
@@ -201,20 +223,26 @@ func handleDeleteHostnameCert(s *Server, req *apiRequest) (any, *resultInfo, *ap
 }
 
 // deleteCert starts the deletion of a certificate: pending_deletion now,
-// deleted after the delay, purged (404) after another delay. Deleting a
-// certificate already pending deletion answers it again; deleting a deleted
-// or unknown one is 404. A hostname certificate still associated with a
-// hostname (enabled true or false) cannot be deleted.
+// deleted after the delay, purged (404) after another delay. As observed, a
+// certificate still pending deployment is refused with 1434 (the client
+// waits until it is active), and a hostname certificate still associated
+// with a hostname (enabled true or false) with 1433. Deleting a certificate
+// already pending deletion is refused with 1414 like any other change to
+// it (observed for changes; for a repeated delete it is our inference), and
+// deleting a deleted or unknown one is 404.
 func (s *Server) deleteCert(req *apiRequest, kind certKind) (*certificate, *apiError) {
 	c, apiErr := getCert(req, kind)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	if !c.live() {
-		if c.status(req.now) == StatusDeleted {
-			return nil, errorf(http.StatusNotFound, codeCertNotFound, msgCertNotFound)
-		}
-		return c, nil
+	switch c.status(req.now) {
+	case StatusDeleted:
+		return nil, errorf(http.StatusNotFound, codeCertNotFound, msgCertNotFound)
+	case StatusPendingDeletion:
+		return nil, certPendingDeletion(c)
+	case StatusPendingDeployment:
+		return nil, errorf(http.StatusBadRequest, codeCertPendingDeployment,
+			"The certificate %s is still pending deployment; it can be deleted once it is active.", c.id)
 	}
 	if kind == kindHostname {
 		var hosts []string
@@ -234,4 +262,10 @@ func (s *Server) deleteCert(req *apiRequest, kind certKind) (*certificate, *apiE
 	c.deletedAt = req.now.Add(s.delay)
 	c.purgeAt = c.deletedAt.Add(s.delay)
 	return c, nil
+}
+
+// certPendingDeletion refuses a change to a certificate pending deletion.
+func certPendingDeletion(c *certificate) *apiError {
+	return errorf(http.StatusBadRequest, codeCertPendingDeletion,
+		"The certificate %s is pending deletion and cannot be changed or used.", c.id)
 }

@@ -63,10 +63,12 @@ func bindingToJSON(z *zone, b *binding, status string, now time.Time) bindingJSO
 }
 
 // handleGetHostname answers GET /zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}.
+// A hostname without an association is HTTP 404 with code 1553, as observed
+// (the OpenAPI excerpt documents no error for it).
 func handleGetHostname(_ *Server, req *apiRequest) (any, *resultInfo, *apiError) {
 	b := req.zone.bindings[normalizeHostname(req.params["hostname"])]
 	if b == nil {
-		return nil, nil, errorf(http.StatusNotFound, codeHostnameNotFound, "Hostname association not found")
+		return nil, nil, errorf(http.StatusNotFound, codeHostnameNotFound, msgHostnameNotFound)
 	}
 	return bindingToJSON(req.zone, b, b.status(req.now), req.now), nil, nil
 }
@@ -175,8 +177,11 @@ func parseHostnameUpdates(req *apiRequest) ([]hostnameUpdate, *apiError) {
 			_ = json.Unmarshal(rawID, &certID)
 		}
 		cert := req.zone.findCert(kindHostname, certID)
-		if cert == nil || !cert.live() {
+		if cert == nil || cert.status(req.now) == StatusDeleted {
 			return nil, errorf(http.StatusBadRequest, codeInvalidCertID, msgInvalidCertID)
+		}
+		if !cert.live() {
+			return nil, certPendingDeletion(cert)
 		}
 		updates = append(updates, hostnameUpdate{hostname: host, cert: cert, enabled: enabled})
 	}

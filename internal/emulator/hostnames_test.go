@@ -67,7 +67,7 @@ func TestEmulator_AssociationLifecycle(t *testing.T) {
 	}
 	e.clock.Advance(delay)
 	_, r := e.getAssoc("app.example.com")
-	r.fails(t, 404, codeHostnameNotFound, "Hostname association not found")
+	r.fails(t, 404, codeHostnameNotFound, msgHostnameNotFound)
 
 	// Removing what is not associated is a no-op.
 	e.bind("app.example.com", hc.ID, nil).ok(t, &put)
@@ -121,6 +121,7 @@ func TestEmulator_AssociationValidation(t *testing.T) {
 	hc := e.uploadHostnameCert(newLeaf(t, certOpts{}))
 	zc := e.uploadZoneCert(newLeaf(t, certOpts{}))
 	gone := e.uploadHostnameCert(newLeaf(t, certOpts{}))
+	e.clock.Advance(time.Minute)                                                           // active: a certificate pending deployment cannot be deleted
 	e.do(http.MethodDelete, e.aopPath("/hostnames/certificates/"+gone.ID), nil).ok(t, nil) // pending deletion
 
 	item := func(host string, certID any, enabled any) map[string]any {
@@ -140,7 +141,8 @@ func TestEmulator_AssociationValidation(t *testing.T) {
 		{"missing hostname", map[string]any{"config": []any{map[string]any{"cert_id": hc.ID, "enabled": true}}}, codeInvalidRequest, "config[0].hostname is required"},
 		{"zone certificate", map[string]any{"config": []any{valid, item("x.example.com", zc.ID, true)}}, codeInvalidCertID, msgInvalidCertID},
 		{"unknown certificate", map[string]any{"config": []any{item("x.example.com", newUUID(), true)}}, codeInvalidCertID, msgInvalidCertID},
-		{"deleted certificate", map[string]any{"config": []any{item("x.example.com", gone.ID, true)}}, codeInvalidCertID, msgInvalidCertID},
+		{"certificate pending deletion", map[string]any{"config": []any{item("x.example.com", gone.ID, true)}}, codeCertPendingDeletion, "pending deletion"},
+		{"removal with certificate pending deletion", map[string]any{"config": []any{valid, item("x.example.com", gone.ID, nil)}}, codeCertPendingDeletion, "pending deletion"},
 		{"missing cert_id", map[string]any{"config": []any{map[string]any{"hostname": "x.example.com", "enabled": true}}}, codeInvalidCertID, msgInvalidCertID},
 		{"removal with unknown cert", map[string]any{"config": []any{item("x.example.com", newUUID(), nil)}}, codeInvalidCertID, msgInvalidCertID},
 		{"duplicate hostname", map[string]any{"config": []any{valid, item("OK.example.com", hc.ID, false)}}, codeDuplicateHost, "ok.example.com appears more than once"},
@@ -194,7 +196,7 @@ func TestEmulator_AssociationLimitPerCertificate(t *testing.T) {
 func TestEmulator_AssociationNotFound(t *testing.T) {
 	e := newEnv(t)
 	_, r := e.getAssoc("nothing.example.com")
-	r.fails(t, 404, codeHostnameNotFound, "Hostname association not found")
+	r.fails(t, 404, codeHostnameNotFound, msgHostnameNotFound)
 	// The same hostname in another zone is separate.
 	hc := e.uploadHostnameCert(newLeaf(t, certOpts{}))
 	e.bind("app.example.com", hc.ID, ptr(true)).ok(t, nil)

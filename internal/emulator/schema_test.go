@@ -13,10 +13,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfreference"
 )
 
-// specPath is the reference OpenAPI file, relative to this package.
-const specPath = "../../../shared/reference/cloudflare-aop-openapi.json"
+// specPath names the reference OpenAPI file (embedded by cfreference) in messages.
+const specPath = cfreference.OpenAPIName
 
 // openAPI is a minimal OpenAPI 3.0 response checker: it resolves $ref and
 // allOf, checks anyOf, properties (no unknown fields where a schema lists
@@ -37,14 +39,8 @@ var (
 func loadOpenAPI(t *testing.T) *openAPI {
 	t.Helper()
 	specOnce.Do(func() {
-		raw, err := os.ReadFile(specPath)
-		if err != nil {
-			abs, _ := filepath.Abs(specPath)
-			specErr = fmt.Errorf("the reference OpenAPI file is missing at %s (%v); the conformance tests need shared/reference/cloudflare-aop-openapi.json beside the repository", abs, err)
-			return
-		}
 		var doc map[string]any
-		if err := json.Unmarshal(raw, &doc); err != nil {
+		if err := json.Unmarshal(cfreference.OpenAPI, &doc); err != nil {
 			specErr = fmt.Errorf("parsing %s: %v", specPath, err)
 			return
 		}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"time"
 )
@@ -32,6 +33,10 @@ type zone struct {
 	tlsClientAuth         string    // global AOP zone setting, "on" or "off"
 	tlsClientAuthModified time.Time // zero: never modified
 	zoneLevelEnabled      bool      // origin_tls_client_auth/settings
+
+	// zoneCertBusyUntil ends the write window of the last zone-certificate
+	// upload or delete (wall clock; see zone_cert_busy.go).
+	zoneCertBusyUntil time.Time
 
 	certs    []*certificate      // both kinds, in upload order
 	bindings map[string]*binding // by hostname
@@ -160,6 +165,11 @@ func (z *zone) findCert(kind certKind, id string) *certificate {
 		}
 	}
 	return nil
+}
+
+// removeCert forgets c at once, as purging would.
+func (z *zone) removeCert(c *certificate) {
+	z.certs = slices.DeleteFunc(z.certs, func(x *certificate) bool { return x == c })
 }
 
 // State is a JSON-serialisable copy of the emulator's state, as returned by

@@ -548,7 +548,7 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	defer cancel()
 	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
 	ctx = tflog.SetField(ctx, "certificate_id", id)
-	err := r.data.client.DeleteCertificate(ctx, r.kind, zoneID, id)
+	err := r.requestDeletion(ctx, zoneID, id)
 	r.data.certificates.Invalidate(r.kind, zoneID)
 	if err == nil || cfapi.IsNotFound(err) {
 		r.data.journal.forget(ctx, zoneID, r.kind, state.SHA256Fingerprint.ValueString())
@@ -582,6 +582,40 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Certificate Deletion Did Not Finish", err.Error())
+	}
+}
+
+// requestDeletion asks Cloudflare to delete the certificate. Cloudflare
+// refuses to delete a certificate still pending deployment (1434, observed;
+// a destroy right after an interrupted create meets it), so that one is
+// waited for until it is active and asked again, within the delete timeout.
+// A certificate already pending deletion (1414) needs no new request: the
+// caller waits for the deletion to finish either way.
+func (r *certificateResource) requestDeletion(ctx context.Context, zoneID, id string) error {
+	for {
+		err := r.data.client.DeleteCertificate(ctx, r.kind, zoneID, id)
+		switch {
+		case cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion):
+			tflog.Info(ctx, "Certificate is already being deleted")
+			return nil
+		case !cfapi.HasCode(err, cfapi.CodeCertificatePendingDeployment):
+			return err
+		}
+		tflog.Info(ctx, "Certificate is still pending deployment; deleting it once it is active")
+		_, werr := waitFor(ctx, fmt.Sprintf("%s %s to finish deploying so that it can be deleted", r.kind, id), func(ctx context.Context) (bool, string, error) {
+			got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, id)
+			if cfapi.IsNotFound(err) {
+				return true, "gone", nil
+			}
+			if err != nil {
+				return false, "", err
+			}
+			return got.Status != cfapi.StatusPendingDeployment && got.Status != cfapi.StatusInitializing, got.Status, nil
+		})
+		if werr != nil {
+			return fmt.Errorf("%w; Cloudflare deletes a certificate only once it is deployed, and %v. "+
+				"Run terraform destroy again later, or raise timeouts.delete", err, werr)
+		}
 	}
 }
 

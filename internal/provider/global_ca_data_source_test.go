@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -19,10 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfreference"
 	"github.com/cfaop/terraform-provider-cfaop/internal/testcerts"
 )
-
-const sharedReference = "../../../shared/reference/"
 
 func TestAccGlobalCADataSource_basic(t *testing.T) {
 	env := newTestEnv(t)
@@ -71,10 +69,7 @@ func TestAccGlobalCADataSource_urlOverrideAndErrors(t *testing.T) {
 	env.needsEmulator(t)
 	ca := testcerts.NewCA(t, "Mirror CA")
 	leaf := testcerts.NewLeaf(t)
-	expired, err := os.ReadFile(sharedReference + "ca/cloudflared_origin_pull_ca_2015-2020_expired.pem")
-	if err != nil {
-		t.Fatalf("reference CA: %v", err)
-	}
+	expired := cfreference.ExpiredGlobalCAPEM
 	cfg := func(url string) string {
 		return env.config(fmt.Sprintf(`data "cfaop_global_ca" "test" { url = %q }`, url))
 	}
@@ -101,13 +96,9 @@ func TestAccGlobalCADataSource_urlOverrideAndErrors(t *testing.T) {
 }
 
 // The fingerprint the data source compares against must be the one of the
-// CA Cloudflare publishes (a copy lives in the shared reference data).
+// CA Cloudflare publishes (a copy is embedded by cfreference).
 func TestPublishedGlobalCAFingerprint(t *testing.T) {
-	doc, err := os.ReadFile(sharedReference + "ca/cloudflare-docs_authenticated_origin_pull_ca_2019-2029.pem")
-	if err != nil {
-		t.Fatalf("reference CA: %v", err)
-	}
-	cert, err := parseSingleCertificate(doc)
+	cert, err := parseSingleCertificate(cfreference.GlobalCAPEM)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -249,7 +249,7 @@ func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Durati
 	ctx = tflog.SetField(ctx, "certificate_id", certID)
 	put, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Enabled: m.Enabled.ValueBool()})
 	if err != nil {
-		if cfapi.HasCode(err, cfapi.CodeInvalidCertificate) {
+		if cfapi.HasCode(err, cfapi.CodeInvalidCertificate) || cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion) {
 			if more := r.checkCertificate(ctx, zoneID, certID); more.HasError() {
 				diags.Append(more...)
 				return
@@ -330,6 +330,16 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 	_, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Remove: true})
 	if cfapi.IsNotFound(err) {
 		return
+	}
+	if cfapi.HasCode(err, cfapi.CodeInvalidCertificate) || cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion) {
+		// Cloudflare refuses to void an association whose certificate is
+		// deleted (1415) or being deleted (1414). The certificate can only
+		// be deleted once no association uses it, so the association is
+		// most likely gone already; a read tells.
+		got, rerr := r.data.client.GetBinding(ctx, zoneID, hostname)
+		if cfapi.IsNotFound(rerr) || (rerr == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)) {
+			return
+		}
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Remove Hostname Binding", apiErrorDetail(fmt.Sprintf("Removing the association of %s in zone %s", hostname, zoneID), err))

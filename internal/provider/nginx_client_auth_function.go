@@ -29,8 +29,9 @@ func (f *nginxClientAuthFunction) Definition(_ context.Context, _ function.Defin
 			"ending with a newline, after a comment line saying it was generated for Cloudflare Authenticated Origin Pulls:\n\n" +
 			"```nginx\n" + origincfg.GeneratedComment + "\n" +
 			"ssl_client_certificate /etc/nginx/cloudflare-aop-ca.pem;\nssl_verify_client on;\nssl_verify_depth 1;\n```\n\n" +
-			"With `ssl_verify_client on`, nginx refuses the TLS handshake of any client that does not present such a certificate, so " +
-			"only Cloudflare reaches the server block. Put the snippet in the `server` blocks of the proxied hostnames only; " +
+			"With `ssl_verify_client on`, nginx completes the TLS handshake but answers any request of a client that presents no such " +
+			"certificate with HTTP 400 (\"No required SSL certificate was sent\"; \"The SSL certificate error\" for a certificate it " +
+			"cannot verify), so only Cloudflare reaches the server block's content. Put the snippet in the `server` blocks of the proxied hostnames only; " +
 			"`indent()` and `trimspace()` fit it into a heredoc. The arguments are validated so they can never inject configuration.\n\n" +
 			whyFunctions,
 		Parameters: []function.Parameter{

@@ -98,6 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	rateLimit := fs.Int("rate-limit", 0, fmt.Sprintf("API requests allowed per token and window, answered 429 beyond (Cloudflare: %d); 0 turns the limit off", emulator.CloudflareRateLimit))
 	rateWindow := fs.Duration("rate-window", emulator.CloudflareRateWindow, "length of a rate limit window")
 	rateLockout := fs.Duration("rate-lockout", emulator.CloudflareRateLockout, "how long a token that exceeded the rate limit is refused")
+	zoneCertWrite := fs.Duration("zone-cert-write-time", emulator.DefaultZoneCertWriteTime, "how long a zone certificate upload or delete takes; another one in the same zone meanwhile gets HTTP 409, as on Cloudflare (0 turns that off)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -109,7 +110,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		zones = zoneFlags{emulator.DefaultZone}
 	}
 	cfg := emulator.Config{Zones: zones, Token: *token, Delay: *delay, Latency: *latency,
-		RateLimit: emulator.RateLimit{Limit: *rateLimit, Window: *rateWindow, Lockout: *rateLockout}}
+		RateLimit: emulator.RateLimit{Limit: *rateLimit, Window: *rateWindow, Lockout: *rateLockout}, ZoneCertWriteTime: *zoneCertWrite}
+	if *zoneCertWrite <= 0 {
+		cfg.ZoneCertWriteTime = -1 // Config's zero means the default
+	}
 	if !*quiet {
 		logger := log.New(stderr, "", log.LstdFlags)
 		cfg.Logf = logger.Printf
