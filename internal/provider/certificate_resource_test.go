@@ -70,8 +70,12 @@ func liveCertificates(env *testEnv, kind cfapi.CertificateKind) []emulator.Certi
 	return out
 }
 
-func TestAccZoneCertificate_lifecycle(t *testing.T) { testAccCertificateLifecycle(t, zoneCertKind) }
+func TestAccZoneCertificate_lifecycle(t *testing.T) {
+	t.Parallel()
+	testAccCertificateLifecycle(t, zoneCertKind)
+}
 func TestAccHostnameCertificate_lifecycle(t *testing.T) {
+	t.Parallel()
 	testAccCertificateLifecycle(t, hostnameCertKind)
 }
 
@@ -152,6 +156,7 @@ func testAccCertificateLifecycle(t *testing.T, k certKindUnderTest) {
 // another encoding than was uploaded) plans an in-place update, never a
 // replacement, and the update makes no API write.
 func TestAccCertificate_importThenAddKeyPlansNoReplacement(t *testing.T) {
+	t.Parallel()
 	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
 		t.Run(k.resourceType, func(t *testing.T) {
 			env := newTestEnv(t)
@@ -197,6 +202,7 @@ import {
 
 // A key that does not belong to the imported certificate is refused at plan time.
 func TestAccCertificate_importedWithWrongKeyIsAnError(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	pair, other := testcerts.NewLeaf(t), testcerts.NewLeaf(t)
 	uploaded, err := env.client.UploadCertificate(testContext(t), cfapi.ZoneCertificate, env.zoneID, pair.CertPEM, pair.KeyPEM)
@@ -219,6 +225,7 @@ import {
 
 // CRLF line ends, indentation and trailing newlines are the same certificate.
 func TestAccCertificate_whitespaceVariantsPlanNothing(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	pair := testcerts.NewLeaf(t)
 	addr := "cfaop_hostname_certificate.test"
@@ -307,6 +314,7 @@ func (c stateHasNoKeyMaterial) CheckState(_ context.Context, req statecheck.Chec
 }
 
 func TestAccCertificate_writeOnlyKeyNeverInState(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	pair := testcerts.NewLeaf(t)
 	next := testcerts.NewLeaf(t, testcerts.WithCN("next.example.com"))
@@ -353,6 +361,7 @@ func TestAccCertificate_writeOnlyKeyNeverInState(t *testing.T) {
 // With create_before_destroy the new certificate is active before the old
 // one is deleted.
 func TestAccCertificate_rotationCreateBeforeDestroy(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	env.emu.SetDelay(time.Second)
@@ -404,6 +413,7 @@ func TestAccCertificate_rotationCreateBeforeDestroy(t *testing.T) {
 
 // An upload whose answer is lost is reconciled: exactly one certificate.
 func TestAccCertificate_lostResponseUploadsOnce(t *testing.T) {
+	t.Parallel()
 	for name, fault := range map[string]emulator.Fault{
 		"5xx after apply":   {Method: "POST", PathContains: "origin_tls_client_auth", Status: 502, AfterApply: true, Times: 1},
 		"reset after apply": {Method: "POST", PathContains: "origin_tls_client_auth", Reset: true, AfterApply: true, Times: 1},
@@ -433,6 +443,7 @@ func TestAccCertificate_lostResponseUploadsOnce(t *testing.T) {
 // A certificate already at Cloudflare that Terraform did not upload is an
 // error that names it and the import command.
 func TestAccCertificate_alreadyUploadedNamesImport(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	pair := testcerts.NewLeaf(t)
 	existing, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, env.zoneID, pair.CertPEM, pair.KeyPEM)

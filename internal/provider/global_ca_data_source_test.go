@@ -21,6 +21,7 @@ import (
 const sharedReference = "../../../shared/reference/"
 
 func TestAccGlobalCADataSource_basic(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.cfaop_global_ca.test", tfjsonpath.New("pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
@@ -63,6 +64,7 @@ func serveDocument(t *testing.T, status int, body []byte) string {
 }
 
 func TestAccGlobalCADataSource_urlOverrideAndErrors(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	ca := testcerts.NewCA(t, "Mirror CA")
@@ -98,6 +100,7 @@ func TestAccGlobalCADataSource_urlOverrideAndErrors(t *testing.T) {
 // The fingerprint the data source compares against must be the one of the
 // CA Cloudflare publishes (a copy lives in the shared reference data).
 func TestPublishedGlobalCAFingerprint(t *testing.T) {
+	t.Parallel()
 	doc, err := os.ReadFile(sharedReference + "ca/cloudflare-docs_authenticated_origin_pull_ca_2019-2029.pem")
 	if err != nil {
 		t.Fatalf("reference CA: %v", err)

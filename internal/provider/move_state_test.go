@@ -182,6 +182,7 @@ func v5ZoneCertificateState(p testcerts.Pair) map[string]any {
 }
 
 func TestMoveState_zoneCertificateFromCloudflare(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls_certificate",
@@ -207,6 +208,7 @@ func TestMoveState_zoneCertificateFromCloudflare(t *testing.T) {
 }
 
 func TestMoveState_hostnameCertificateFromCloudflare(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType:    "cloudflare_authenticated_origin_pulls_hostname_certificate",
@@ -245,6 +247,7 @@ func TestMoveState_hostnameCertificateFromCloudflare(t *testing.T) {
 
 // The official provider v4 had one certificate resource for both kinds.
 func TestMoveState_v4PerHostnameCertificate(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	src := v5ZoneCertificateState(p)
 	src["type"] = "per-hostname"
@@ -267,6 +270,7 @@ func TestMoveState_v4PerHostnameCertificate(t *testing.T) {
 }
 
 func TestMoveState_certificateToTheWrongKind(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls_certificate",
@@ -278,6 +282,7 @@ func TestMoveState_certificateToTheWrongKind(t *testing.T) {
 
 // A certificate whose key the official provider did not keep moves without one.
 func TestMoveState_certificateWithoutKeyOrSerial(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	src := v5ZoneCertificateState(p)
 	src["private_key"] = nil
@@ -296,6 +301,7 @@ func TestMoveState_certificateWithoutKeyOrSerial(t *testing.T) {
 }
 
 func TestMoveState_certificateWithoutID(t *testing.T) {
+	t.Parallel()
 	src := v5ZoneCertificateState(testcerts.NewLeaf(t))
 	src["id"] = nil
 	got := runMove(t, unconfiguredServer(t), moveCase{
@@ -307,6 +313,7 @@ func TestMoveState_certificateWithoutID(t *testing.T) {
 }
 
 func TestMoveState_zoneSettingFromCloudflare(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType:    "cloudflare_authenticated_origin_pulls_settings",
 		sourceVersion: 1,
@@ -318,6 +325,7 @@ func TestMoveState_zoneSettingFromCloudflare(t *testing.T) {
 
 // cfaop_global_setting has no counterpart in the official provider.
 func TestMoveState_globalSettingAcceptsNoMove(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls_settings",
 		targetType: "cfaop_global_setting",
@@ -354,6 +362,7 @@ func v5BindingState(config ...map[string]any) map[string]any {
 }
 
 func TestMoveState_hostnameBindingFromCloudflare(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls",
 		targetType: "cfaop_hostname_binding",
@@ -377,6 +386,7 @@ func TestMoveState_hostnameBindingFromCloudflare(t *testing.T) {
 }
 
 func TestMoveState_hostnameBindingWithSeveralAssociations(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls",
 		targetType: "cfaop_hostname_binding",
@@ -391,6 +401,7 @@ func TestMoveState_hostnameBindingWithSeveralAssociations(t *testing.T) {
 
 // The v4 resource was flat: hostname and authenticated_origin_pulls_certificate.
 func TestMoveState_v4HostnameBinding(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls",
 		targetType: "cfaop_hostname_binding",
@@ -408,6 +419,7 @@ func TestMoveState_v4HostnameBinding(t *testing.T) {
 }
 
 func TestMoveState_hostnameBindingWithoutHostname(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls",
 		targetType: "cfaop_hostname_binding",
@@ -418,6 +430,7 @@ func TestMoveState_hostnameBindingWithoutHostname(t *testing.T) {
 
 // The registry host does not matter (OpenTofu's registry); the namespace does.
 func TestMoveState_sourceProviderAddress(t *testing.T) {
+	t.Parallel()
 	c := moveCase{
 		sourceAddress: "registry.opentofu.org/cloudflare/cloudflare",
 		sourceType:    "cloudflare_authenticated_origin_pulls_settings",
@@ -434,6 +447,7 @@ func TestMoveState_sourceProviderAddress(t *testing.T) {
 // A move is a state transformation only: even a configured provider sends
 // no request to Cloudflare.
 func TestMoveState_makesNoAPIRequest(t *testing.T) {
+	t.Parallel()
 	emu, err := emulator.New(emulator.Config{Token: "move-token"})
 	if err != nil {
 		t.Fatal(err)
