@@ -10,6 +10,7 @@ import (
 // IDs that would change the request's path are refused before anything is
 // sent: "../../settings" would otherwise resolve to another endpoint.
 func TestIDs_pathTraversalIsRefused(t *testing.T) {
+	t.Parallel()
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){answer(200, envelope(`{"id":"x"}`))}}
 	c, _ := newTestClient(t, h)
 	ctx := context.Background()

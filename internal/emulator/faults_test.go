@@ -25,6 +25,7 @@ func (e *testEnv) countCerts(kind string) int {
 }
 
 func TestEmulator_FaultStatus(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", PathContains: "/origin_tls_client_auth", Status: 503, Times: 2}}})
 	// Other methods are not affected.
@@ -40,6 +41,7 @@ func TestEmulator_FaultStatus(t *testing.T) {
 }
 
 func TestEmulator_FaultRateLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.s.SetFaults(Faults{FailNext: []Fault{{PathContains: "/settings", Status: 429, RetryAfter: 7}}})
 	e.do(http.MethodGet, "/zones", nil).ok(t, nil) // path does not match
@@ -52,6 +54,7 @@ func TestEmulator_FaultRateLimit(t *testing.T) {
 }
 
 func TestEmulator_FaultAfterApply(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", AfterApply: true, Status: 502}}})
 	leaf := newLeaf(t, certOpts{})
@@ -71,6 +74,7 @@ func TestEmulator_FaultAfterApply(t *testing.T) {
 }
 
 func TestEmulator_FaultReset(t *testing.T) {
+	t.Parallel()
 	for _, afterApply := range []bool{false, true} {
 		e := newEnv(t)
 		e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", Reset: true, AfterApply: afterApply}}})
@@ -92,6 +96,7 @@ func TestEmulator_FaultReset(t *testing.T) {
 }
 
 func TestEmulator_FaultHang(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	auth := map[string]string{"Authorization": "Bearer " + e.token}
 	leaf := newLeaf(t, certOpts{})
@@ -125,6 +130,7 @@ func TestEmulator_FaultHang(t *testing.T) {
 }
 
 func TestEmulator_FaultLatency(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.s.SetFaults(Faults{Latency: 30 * time.Millisecond})
 	start := time.Now()
@@ -154,6 +160,7 @@ func TestEmulator_FaultLatency(t *testing.T) {
 }
 
 func TestEmulator_FaultTake(t *testing.T) {
+	t.Parallel()
 	f := Faults{FailNext: []Fault{
 		{Method: "put", PathContains: "/hostnames", Status: 500, Times: 2},
 		{Status: 502, Times: 1},
