@@ -45,10 +45,7 @@ type Options struct {
 	MoreZones []string      // further zones the emulator serves
 	Delay     time.Duration // emulator status delay
 	Terraform string        // default: terraform on PATH, else /usr/local/bin/terraform
-	// Polls, when set, is the provider's status poll schedule as
-	// "first,max" (ShortPolls in tests), linked into the build; empty builds
-	// the provider users get.
-	Polls string
+	Polls     string        // poll schedule "first,max" linked into the build (tests: ShortPolls); empty: the users'
 	Say       func(format string, args ...any)
 }
 
