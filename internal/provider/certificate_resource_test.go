@@ -84,7 +84,7 @@ func TestAccHostnameCertificate_lifecycle(t *testing.T) {
 func testAccCertificateLifecycle(t *testing.T, k certKindUnderTest) {
 	env := newTestEnv(t)
 	if env.emu != nil {
-		env.emu.SetDelay(1 * time.Second) // exercise pending_deployment -> active
+		env.emu.SetDelay(testStatusDelay) // exercise pending_deployment -> active
 	}
 	pair := testcerts.NewLeaf(t, testcerts.WithCN("lifecycle.example.com"))
 	addr := k.resourceType + ".test"
@@ -364,7 +364,7 @@ func TestAccCertificate_rotationCreateBeforeDestroy(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
-	env.emu.SetDelay(time.Second)
+	env.emu.SetDelay(testStatusDelay)
 	oldPair, newPair := testcerts.NewLeaf(t, testcerts.WithCN("old.example.com")), testcerts.NewLeaf(t, testcerts.WithCN("new.example.com"))
 	addr := "cfaop_hostname_certificate.test"
 	cbd := "lifecycle {\n    create_before_destroy = true\n  }"
@@ -399,7 +399,7 @@ func TestAccCertificate_rotationCreateBeforeDestroy(t *testing.T) {
 						return fmt.Errorf("old certificate not deleted: %+v", oldCert)
 					}
 					if oldCert != nil && oldCert.DeletionRequestedOn != nil {
-						activeAt := newCert.UploadedOn.Add(time.Second)
+						activeAt := newCert.UploadedOn.Add(testStatusDelay)
 						if oldCert.DeletionRequestedOn.Before(activeAt) {
 							return fmt.Errorf("old certificate deletion requested at %s, before the new one was active at %s", oldCert.DeletionRequestedOn, activeAt)
 						}

@@ -270,7 +270,7 @@ func TestAccHostnameBinding_rotationWithoutGap(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
-	env.emu.SetDelay(time.Second)
+	env.emu.SetDelay(testStatusDelay)
 	f := newBindingFixture(t, env, "v1", "v2")
 	host := f.hostname("app")
 	cfg := func(version string) string {

@@ -102,6 +102,10 @@ provider "cfaop" {
 // the waiting set an emulator delay longer than the first poll.
 var shortPolls = pollSchedule{first: 50 * time.Millisecond, max: 200 * time.Millisecond}
 
+// testStatusDelay is how long the emulator keeps objects pending in tests
+// that check the provider waits for them: several short polls long.
+const testStatusDelay = 300 * time.Millisecond
+
 // linkShortPolls is shortPolls as the -ldflags value for a provider binary
 // built for the tests that run it through the Terraform CLI (see
 // testPollSchedule).
