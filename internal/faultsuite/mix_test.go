@@ -108,7 +108,6 @@ func TestFaultSuite_mixes(t *testing.T) {
 			results[i] = res
 		})
 	}
-	t.Log(mixTable(results))
 }
 
 func mixTable(results []mixResult) string {
