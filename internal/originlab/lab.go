@@ -22,7 +22,8 @@ import (
 // ProviderVersion is the version the locally built provider is installed as.
 const ProviderVersion = "0.0.1"
 
-// Lab is one emulator and one provider build.
+// Lab is one emulator and one provider build (which the labs that
+// WithEmulator returns share).
 type Lab struct {
 	Emu       *emulator.Server
 	BaseURL   string
