@@ -87,6 +87,8 @@ func New(ctx context.Context, o Options) (*Bench, error) {
 		return nil, err
 	}
 	o.WorkDir = root
+	// No Polls: the request budget is stated for the poll schedule users get,
+	// and the benchmark measures the provider as released.
 	lab, err := originlab.New(ctx, originlab.Options{RepoRoot: o.RepoRoot, WorkDir: root, Delay: o.Delay, Terraform: o.Terraform})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 // A base URL is a plain scheme://host[:port][/path]: credentials, a query, a
 // fragment or a missing host are refused, and a password is never echoed.
 func TestNormalizeBaseURL_refusals(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"http://":       "has no host name",
 		"https://:8787": "has no host name",

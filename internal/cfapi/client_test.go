@@ -77,6 +77,7 @@ func newTestClient(t *testing.T, h http.Handler, mutate ...func(*Config)) (*Clie
 }
 
 func TestNew_credentials(t *testing.T) {
+	t.Parallel()
 	if _, err := New(Config{}); !errors.Is(err, ErrNoCredentials) {
 		t.Fatalf("no credentials: got %v", err)
 	}
@@ -92,6 +93,7 @@ func TestNew_credentials(t *testing.T) {
 }
 
 func TestNormalizeBaseURL(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"":                                     DefaultBaseURL,
 		"https://api.cloudflare.com":           "https://api.cloudflare.com/client/v4/",
@@ -110,6 +112,7 @@ func TestNormalizeBaseURL(t *testing.T) {
 }
 
 func TestClient_headersAndAuth(t *testing.T) {
+	t.Parallel()
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){answer(200, envelope(`{"enabled":true}`))}}
 	c, _ := newTestClient(t, h)
 	if _, err := c.GetZoneSetting(context.Background(), testZone); err != nil {
@@ -132,6 +135,7 @@ func TestClient_headersAndAuth(t *testing.T) {
 }
 
 func TestClient_typedErrors(t *testing.T) {
+	t.Parallel()
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){answer(404, failure(7003, "Could not route"))}}
 	c, _ := newTestClient(t, h)
 	_, err := c.GetCertificate(context.Background(), ZoneCertificate, testZone, testCertID)
@@ -151,6 +155,7 @@ func TestClient_typedErrors(t *testing.T) {
 }
 
 func TestRetry_getOn5xxAnd429HonoursRetryAfter(t *testing.T) {
+	t.Parallel()
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){
 		answer(503, failure(10001, "unavailable")),
 		answer(429, failure(10013, "rate limited"), "Retry-After", "1"),
@@ -170,6 +175,7 @@ func TestRetry_getOn5xxAnd429HonoursRetryAfter(t *testing.T) {
 }
 
 func TestRetry_retryAfterIsCapped(t *testing.T) {
+	t.Parallel()
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){
 		answer(429, failure(10013, "rate limited"), "Retry-After", "3600"),
 		answer(200, envelope(`{"enabled":false}`)),
@@ -185,6 +191,7 @@ func TestRetry_retryAfterIsCapped(t *testing.T) {
 }
 
 func TestRetry_givesUpAfterMaxRetries(t *testing.T) {
+	t.Parallel()
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){answer(500, failure(10002, "internal"))}}
 	c, _ := newTestClient(t, h, func(cfg *Config) { cfg.MaxRetries = 2 })
 	_, err := c.GetZoneSetting(context.Background(), testZone)
@@ -194,6 +201,7 @@ func TestRetry_givesUpAfterMaxRetries(t *testing.T) {
 }
 
 func TestRetry_postIsNeverResentAfter5xx(t *testing.T) {
+	t.Parallel()
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){
 		answer(502, failure(10002, "bad gateway")),
 		answer(200, envelope(`{"id":"x"}`)),
@@ -209,6 +217,7 @@ func TestRetry_postIsNeverResentAfter5xx(t *testing.T) {
 }
 
 func TestRetry_postResentAfter429(t *testing.T) {
+	t.Parallel()
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){
 		answer(429, failure(10013, "rate limited"), "Retry-After", "0"),
 		answer(200, envelope(`{"id":"abc","status":"pending_deployment"}`)),
@@ -221,6 +230,7 @@ func TestRetry_postResentAfter429(t *testing.T) {
 }
 
 func TestRetry_postLostResponseIsAmbiguous(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		calls.Add(1)
@@ -241,6 +251,7 @@ func TestRetry_postLostResponseIsAmbiguous(t *testing.T) {
 }
 
 func TestRetry_connectionRefusedIsRetriedEvenForPost(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -258,6 +269,7 @@ func TestRetry_connectionRefusedIsRetriedEvenForPost(t *testing.T) {
 }
 
 func TestRetry_contextCancelStopsWaiting(t *testing.T) {
+	t.Parallel()
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){answer(429, failure(10013, "rate limited"), "Retry-After", "30")}}
 	c, _ := newTestClient(t, h, func(cfg *Config) { cfg.MaxBackoff = time.Minute })
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -273,6 +285,7 @@ func TestRetry_contextCancelStopsWaiting(t *testing.T) {
 
 // Logs carry method, path and status, never the token or a key.
 func TestLogs_neverContainSecrets(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	h := &scripted{answers: []func(http.ResponseWriter, *http.Request){
@@ -294,6 +307,7 @@ func TestLogs_neverContainSecrets(t *testing.T) {
 }
 
 func TestBindings_removeSendsNull(t *testing.T) {
+	t.Parallel()
 	var body atomic.Value
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)

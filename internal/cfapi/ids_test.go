@@ -105,6 +105,7 @@ func methodCases() map[string]methodCase {
 // method without a case fails here; each case's valid call must reach the
 // server, so a case that does not drive its method fails too.
 func TestEveryMethodRefusesHostileIDs(t *testing.T) {
+	t.Parallel()
 	var armed atomic.Bool
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -56,6 +56,7 @@ func answered(p *pacer, status int, kv ...string) {
 }
 
 func TestParseRatelimit(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in   string
 		r, t int
@@ -84,6 +85,7 @@ func mustAcquire(t *testing.T, p *pacer) {
 }
 
 func TestPacer_ownBudgetWithoutServerHeaders(t *testing.T) {
+	t.Parallel()
 	clk := newSkipClock()
 	p := newPacer(clk, 3, 10*time.Second, time.Minute)
 	for i := range 7 {
@@ -100,6 +102,7 @@ func TestPacer_ownBudgetWithoutServerHeaders(t *testing.T) {
 }
 
 func TestPacer_followsTheAnnouncedQuota(t *testing.T) {
+	t.Parallel()
 	clk := newSkipClock()
 	p := newPacer(clk, 1000, time.Minute, time.Minute)
 	mustAcquire(t, p)
@@ -125,6 +128,7 @@ func TestPacer_followsTheAnnouncedQuota(t *testing.T) {
 }
 
 func TestPacer_countsRequestsInFlight(t *testing.T) {
+	t.Parallel()
 	clk := newSkipClock()
 	p := newPacer(clk, 1000, time.Minute, time.Minute)
 	mustAcquire(t, p)
@@ -149,6 +153,7 @@ func TestPacer_countsRequestsInFlight(t *testing.T) {
 }
 
 func TestPacer_unknownQuotaSendsOneRequestFirst(t *testing.T) {
+	t.Parallel()
 	p := newPacer(realClock{}, 1000, time.Minute, time.Minute)
 	mustAcquire(t, p)
 	second := make(chan error, 1)
@@ -192,6 +197,7 @@ func TestPacer_unknownQuotaSendsOneRequestFirst(t *testing.T) {
 }
 
 func TestPacer_429HoldsEveryRequest(t *testing.T) {
+	t.Parallel()
 	clk := newSkipClock()
 	p := newPacer(clk, 1000, time.Minute, 30*time.Second)
 	mustAcquire(t, p)
@@ -227,6 +233,7 @@ func startEmulator(t *testing.T, cfg emulator.Config) (*emulator.Server, string)
 // Against the emulator with Cloudflare's rule (here 25 requests per 10 s),
 // 150 concurrent requests are all answered without a single 429.
 func TestClient_staysUnderTheEmulatorRateLimit(t *testing.T) {
+	t.Parallel()
 	clk := newSkipClock()
 	emu, base := startEmulator(t, emulator.Config{Token: testToken, Now: clk.Now,
 		RateLimit: emulator.RateLimit{Limit: 25, Window: 10 * time.Second, Lockout: time.Minute}})
@@ -267,6 +274,7 @@ func TestClient_staysUnderTheEmulatorRateLimit(t *testing.T) {
 }
 
 func TestClient_pacesOnlyAPIRequests(t *testing.T) {
+	t.Parallel()
 	emu, base := startEmulator(t, emulator.Config{Token: testToken})
 	c, err := New(Config{APIToken: testToken, BaseURL: base, RateLimit: 1, RateWindow: time.Hour})
 	if err != nil {

@@ -20,6 +20,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // An error text that quotes the token or a key is masked in the client's
 // logs, and so are fields named after credentials.
 func TestLogs_redactSecretsQuotedInErrors(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	quoting := roundTripFunc(func(r *http.Request) (*http.Response, error) {

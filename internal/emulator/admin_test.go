@@ -11,6 +11,7 @@ import (
 )
 
 func TestEmulator_Counts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	hc := e.uploadHostnameCert(newLeaf(t, certOpts{}))
 	e.bind("app.example.com", hc.ID, ptr(true)).ok(t, nil)
@@ -54,6 +55,7 @@ func TestEmulator_Counts(t *testing.T) {
 }
 
 func TestEmulator_SnapshotAndReset(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *Config) { c.Delay = time.Minute })
 	leaf := newLeaf(t, certOpts{})
 	zc := e.uploadZoneCert(leaf)
@@ -103,6 +105,7 @@ func TestEmulator_SnapshotAndReset(t *testing.T) {
 }
 
 func TestEmulator_AdminEndpoints(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ok := func(method, path string, body any) {
 		t.Helper()

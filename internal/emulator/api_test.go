@@ -10,6 +10,7 @@ import (
 )
 
 func TestEmulator_New(t *testing.T) {
+	t.Parallel()
 	s, err := New(Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +38,7 @@ func TestEmulator_New(t *testing.T) {
 }
 
 func TestEmulator_Auth(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *Config) { c.Token = "tok-123"; c.APIKey = "key-456"; c.Email = "me@example.com" })
 	noKey := newEnv(t)
 	cases := []struct {
@@ -81,6 +83,7 @@ func TestEmulator_Auth(t *testing.T) {
 }
 
 func TestEmulator_Routing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	unknown := "0123456789abcdef0123456789abcdef"
 	for _, p := range []string{
@@ -126,6 +129,7 @@ func TestEmulator_Routing(t *testing.T) {
 }
 
 func TestEmulator_ListZones(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *Config) { c.Zones = []string{"example.com", "example.org", "example.net"} })
 	type zoneObj struct {
 		ID, Name, Status string
@@ -169,6 +173,7 @@ func TestEmulator_ListZones(t *testing.T) {
 }
 
 func TestEmulator_TLSClientAuthSetting(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	type settingObj struct {
 		ID         string  `json:"id"`
@@ -216,6 +221,7 @@ func TestEmulator_TLSClientAuthSetting(t *testing.T) {
 }
 
 func TestEmulator_ZoneLevelSetting(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	path := e.aopPath("/settings")
 	var s struct{ Enabled bool }
@@ -257,6 +263,7 @@ func TestEmulator_ZoneLevelSetting(t *testing.T) {
 }
 
 func TestEmulator_BodyTooLarge(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	big := `{"certificate":"` + strings.Repeat("A", maxBodyBytes) + `"}`
 	e.do(http.MethodPost, e.aopPath(""), big).fails(t, 400, codeInvalidJSON, "could not be read")

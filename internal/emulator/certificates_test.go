@@ -18,6 +18,7 @@ var certPaths = []struct {
 }
 
 func TestEmulator_UploadKeyFormats(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, kp := range certPaths {
 		for _, keyType := range []string{"ecdsa", "ecdsa-pkcs8", "rsa", "rsa-pkcs8", "ed25519"} {
@@ -53,6 +54,7 @@ func TestEmulator_UploadKeyFormats(t *testing.T) {
 }
 
 func TestEmulator_UploadSignatureNames(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	selfRSA := makeCert(t, certOpts{keyType: "rsa", cn: "self-signed rsa"}, nil)
 	var got certObj
@@ -68,6 +70,7 @@ func TestEmulator_UploadSignatureNames(t *testing.T) {
 }
 
 func TestEmulator_UploadValidation(t *testing.T) {
+	t.Parallel()
 	leaf := newLeaf(t, certOpts{})
 	other := newLeaf(t, certOpts{})
 	ca := issuingCA(t)
@@ -114,6 +117,7 @@ func TestEmulator_UploadValidation(t *testing.T) {
 }
 
 func TestEmulator_UploadAcceptsCRLFAndECParameters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	leaf := newLeaf(t, certOpts{})
 	body := map[string]string{
@@ -124,6 +128,7 @@ func TestEmulator_UploadAcceptsCRLFAndECParameters(t *testing.T) {
 }
 
 func TestEmulator_DuplicateCertificate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	leaf := newLeaf(t, certOpts{})
 	for _, kp := range certPaths {
@@ -142,6 +147,7 @@ func TestEmulator_DuplicateCertificate(t *testing.T) {
 }
 
 func TestEmulator_HostnameCertificateLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var ids []string
 	for i := 0; i < maxHostnameCerts; i++ {
@@ -157,6 +163,7 @@ func TestEmulator_HostnameCertificateLimit(t *testing.T) {
 }
 
 func TestEmulator_CertificateLifecycle(t *testing.T) {
+	t.Parallel()
 	const delay = 10 * time.Second
 	for _, kp := range certPaths {
 		t.Run(kp.name, func(t *testing.T) {
@@ -214,6 +221,7 @@ func TestEmulator_CertificateLifecycle(t *testing.T) {
 }
 
 func TestEmulator_ZeroDelayGivesFinalStateOnNextRead(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, kp := range certPaths {
 		var up, got certObj
@@ -235,6 +243,7 @@ func TestEmulator_ZeroDelayGivesFinalStateOnNextRead(t *testing.T) {
 }
 
 func TestEmulator_SetDelayAppliesToLaterChanges(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	first := e.uploadHostnameCert(newLeaf(t, certOpts{}))
 	e.s.SetDelay(time.Minute)
@@ -248,6 +257,7 @@ func TestEmulator_SetDelayAppliesToLaterChanges(t *testing.T) {
 }
 
 func TestEmulator_CertificateNotFound(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	zc := e.uploadZoneCert(newLeaf(t, certOpts{}))
 	hc := e.uploadHostnameCert(newLeaf(t, certOpts{}))
@@ -266,6 +276,7 @@ func TestEmulator_CertificateNotFound(t *testing.T) {
 }
 
 func TestEmulator_DeleteHostnameCertificateInUse(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	hc := e.uploadHostnameCert(newLeaf(t, certOpts{}))
 	e.bind("b.example.com", hc.ID, ptr(true)).ok(t, nil)
@@ -280,6 +291,7 @@ func TestEmulator_DeleteHostnameCertificateInUse(t *testing.T) {
 }
 
 func TestEmulator_PrivateKeysNeverAnswered(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	leaf := newLeaf(t, certOpts{})
 	var answers []string

@@ -114,6 +114,7 @@ func (c *conformance) check(method, template string, r *apiResp, fixture, compon
 // success and at least one error each, and validates every answer against
 // the reference OpenAPI schema and the testdata fixtures.
 func TestEmulator_Conformance(t *testing.T) {
+	t.Parallel()
 	spec := loadOpenAPI(t)
 	e := newEnv(t)
 	c := &conformance{t: t, spec: spec, covered: map[string]map[string]bool{}}

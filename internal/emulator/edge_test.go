@@ -150,6 +150,7 @@ func wantRefused(t *testing.T, got PullResult, level string) {
 }
 
 func TestEdge_NoAOPIsRefused(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		version uint16
@@ -183,6 +184,7 @@ func TestEdge_NoAOPIsRefused(t *testing.T) {
 }
 
 func TestEdge_GlobalCertificate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ca, _ := e.s.OriginPullCA()
 	o := newTestOrigin(t, 0, ca)
@@ -224,6 +226,7 @@ func TestEdge_GlobalCertificate(t *testing.T) {
 }
 
 func TestEdge_ZoneCertificateBeatsGlobal(t *testing.T) {
+	t.Parallel()
 	ca := edgeCA(t)
 	e := newEnv(t)
 	pullCA, _ := e.s.OriginPullCA()
@@ -259,6 +262,7 @@ func TestEdge_ZoneCertificateBeatsGlobal(t *testing.T) {
 }
 
 func TestEdge_HostnameBindingBeatsZoneAndGlobal(t *testing.T) {
+	t.Parallel()
 	ca := edgeCA(t)
 	e := newEnv(t)
 	pullCA, _ := e.s.OriginPullCA()
@@ -300,6 +304,7 @@ func TestEdge_HostnameBindingBeatsZoneAndGlobal(t *testing.T) {
 }
 
 func TestEdge_PendingCertificateIsNotPresented(t *testing.T) {
+	t.Parallel()
 	const delay = time.Minute
 	ca := edgeCA(t)
 	e := newEnv(t, func(c *Config) { c.Delay = delay })
@@ -331,6 +336,7 @@ func TestEdge_PendingCertificateIsNotPresented(t *testing.T) {
 }
 
 func TestEdge_SNIHostAndPath(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pullCA, _ := e.s.OriginPullCA()
 	o := newTestOrigin(t, 0, pullCA)
@@ -362,6 +368,7 @@ func TestEdge_SNIHostAndPath(t *testing.T) {
 }
 
 func TestEdge_PullErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setGlobal(true)
 
@@ -397,6 +404,7 @@ func TestEdge_PullErrors(t *testing.T) {
 }
 
 func TestEdge_PullTimeout(t *testing.T) {
+	t.Parallel()
 	// An origin that accepts connections and never answers.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -450,6 +458,7 @@ func TestEdge_PullTimeout(t *testing.T) {
 }
 
 func TestEdge_SetOrigin(t *testing.T) {
+	t.Parallel()
 	s, err := New(Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -489,6 +498,7 @@ func TestEdge_SetOrigin(t *testing.T) {
 }
 
 func TestEdge_AdminEndpoints(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	pullCA, _ := e.s.OriginPullCA()
 	o := newTestOrigin(t, 0, pullCA)

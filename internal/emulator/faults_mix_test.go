@@ -13,6 +13,7 @@ const aopCertsPath = "/client/v4/zones/x/origin_tls_client_auth"
 // A probabilistic fault fails about its share of requests, stays after it
 // fired, and the same seed gives the same draws.
 func TestFaults_probabilityIsSeededAndPersistent(t *testing.T) {
+	t.Parallel()
 	run := func(seed uint64) []bool {
 		s, err := New(Config{})
 		if err != nil {
@@ -46,6 +47,7 @@ func TestFaults_probabilityIsSeededAndPersistent(t *testing.T) {
 }
 
 func TestFaults_timesLimitsAProbabilisticFault(t *testing.T) {
+	t.Parallel()
 	s, _ := New(Config{})
 	s.SetFaults(Faults{FailNext: []Fault{{Status: 500, Probability: 1, Times: 3}}})
 	n := 0
@@ -63,6 +65,7 @@ func TestFaults_timesLimitsAProbabilisticFault(t *testing.T) {
 
 // Once a draw hits, a burst fails the next Burst-1 matching requests too.
 func TestFaults_burst(t *testing.T) {
+	t.Parallel()
 	// The first draw is certain to hit; then the probability drops to almost
 	// nothing, so only the burst fails the following requests.
 	f := Faults{FailNext: []Fault{{Status: 429, RetryAfter: 1, Probability: 1, Burst: 4, Times: unlimited}}}
@@ -82,6 +85,7 @@ func TestFaults_burst(t *testing.T) {
 
 // Skip lets requests through before the fault applies: the third POST fails.
 func TestFaults_skip(t *testing.T) {
+	t.Parallel()
 	f := Faults{FailNext: []Fault{{Method: "POST", Status: 502, Skip: 2, Times: 1}}}
 	var got []bool
 	for _, m := range []string{"POST", "GET", "POST", "POST", "POST"} {
@@ -96,6 +100,7 @@ func TestFaults_skip(t *testing.T) {
 // Notify reports an AfterApply fault once the change is made, while the
 // request still hangs: a test can kill a client at exactly that point.
 func TestFaults_notifyAfterApply(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	events := make(chan FaultEvent, 1)
 	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", AfterApply: true, Hang: 10 * time.Second, Notify: events}}})
@@ -123,6 +128,7 @@ func TestFaults_notifyAfterApply(t *testing.T) {
 }
 
 func TestFaults_injectedCountsAndKinds(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.s.SetFaults(Faults{FailNext: []Fault{
 		{Method: "GET", Status: 503, Times: 2},
@@ -158,6 +164,7 @@ func TestFaults_injectedCountsAndKinds(t *testing.T) {
 }
 
 func TestFaults_adminMix(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.do(http.MethodPost, "/__emulator/faults", map[string]any{
 		"seed": 42,

@@ -26,6 +26,7 @@ func (e *testEnv) countCerts(kind string) int {
 }
 
 func TestEmulator_FaultStatus(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", PathContains: "/origin_tls_client_auth", Status: 503, Times: 2}}})
 	// Other methods are not affected.
@@ -41,6 +42,7 @@ func TestEmulator_FaultStatus(t *testing.T) {
 }
 
 func TestEmulator_FaultRateLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.s.SetFaults(Faults{FailNext: []Fault{{PathContains: "/settings", Status: 429, RetryAfter: 7}}})
 	e.do(http.MethodGet, "/zones", nil).ok(t, nil) // path does not match
@@ -53,6 +55,7 @@ func TestEmulator_FaultRateLimit(t *testing.T) {
 }
 
 func TestEmulator_FaultAfterApply(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", AfterApply: true, Status: 502}}})
 	leaf := newLeaf(t, certOpts{})
@@ -72,6 +75,7 @@ func TestEmulator_FaultAfterApply(t *testing.T) {
 }
 
 func TestEmulator_FaultReset(t *testing.T) {
+	t.Parallel()
 	for _, afterApply := range []bool{false, true} {
 		e := newEnv(t)
 		e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", Reset: true, AfterApply: afterApply}}})
@@ -115,6 +119,7 @@ func TestEmulator_FaultTruncate(t *testing.T) {
 }
 
 func TestEmulator_FaultHang(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	auth := map[string]string{"Authorization": "Bearer " + e.token}
 	leaf := newLeaf(t, certOpts{})
@@ -148,6 +153,7 @@ func TestEmulator_FaultHang(t *testing.T) {
 }
 
 func TestEmulator_FaultLatency(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.s.SetFaults(Faults{Latency: 30 * time.Millisecond})
 	start := time.Now()
@@ -177,6 +183,7 @@ func TestEmulator_FaultLatency(t *testing.T) {
 }
 
 func TestEmulator_FaultTake(t *testing.T) {
+	t.Parallel()
 	f := Faults{FailNext: []Fault{
 		{Method: "put", PathContains: "/hostnames", Status: 500, Times: 2},
 		{Status: 502, Times: 1},

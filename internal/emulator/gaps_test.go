@@ -9,6 +9,7 @@ import (
 )
 
 func TestEmulator_HostnameGaps(t *testing.T) {
+	t.Parallel()
 	const delay = 10 * time.Second
 	e := newEnv(t, func(c *Config) { c.Delay = delay })
 	host := "app.example.com"
@@ -93,6 +94,7 @@ func TestEmulator_HostnameGaps(t *testing.T) {
 }
 
 func TestEmulator_HostnameGapsZeroDelay(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	host := "app.example.com"
 	a := e.uploadHostnameCert(newLeaf(t, certOpts{}))

@@ -18,6 +18,7 @@ func (e *testEnv) getAssoc(hostname string) (assocObj, *apiResp) {
 }
 
 func TestEmulator_AssociationLifecycle(t *testing.T) {
+	t.Parallel()
 	const delay = 5 * time.Second
 	e := newEnv(t, func(c *Config) { c.Delay = delay })
 	hc := e.uploadHostnameCert(newLeaf(t, certOpts{}))
@@ -77,6 +78,7 @@ func TestEmulator_AssociationLifecycle(t *testing.T) {
 }
 
 func TestEmulator_AssociationZeroDelay(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	hc := e.uploadHostnameCert(newLeaf(t, certOpts{}))
 	e.bind("example.com", hc.ID, ptr(true)).ok(t, nil) // the apex is inside the zone
@@ -89,6 +91,7 @@ func TestEmulator_AssociationZeroDelay(t *testing.T) {
 }
 
 func TestEmulator_AssociationSwitchAndReAdd(t *testing.T) {
+	t.Parallel()
 	const delay = 5 * time.Second
 	e := newEnv(t, func(c *Config) { c.Delay = delay })
 	a := e.uploadHostnameCert(newLeaf(t, certOpts{}))
@@ -117,6 +120,7 @@ func TestEmulator_AssociationSwitchAndReAdd(t *testing.T) {
 }
 
 func TestEmulator_AssociationValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *Config) { c.Delay = time.Minute })
 	hc := e.uploadHostnameCert(newLeaf(t, certOpts{}))
 	zc := e.uploadZoneCert(newLeaf(t, certOpts{}))
@@ -166,6 +170,7 @@ func TestEmulator_AssociationValidation(t *testing.T) {
 }
 
 func TestEmulator_AssociationLimitPerCertificate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	hc := e.uploadHostnameCert(newLeaf(t, certOpts{}))
 	other := e.uploadHostnameCert(newLeaf(t, certOpts{}))
@@ -194,6 +199,7 @@ func TestEmulator_AssociationLimitPerCertificate(t *testing.T) {
 }
 
 func TestEmulator_AssociationNotFound(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, r := e.getAssoc("nothing.example.com")
 	r.fails(t, 404, codeHostnameNotFound, msgHostnameNotFound)

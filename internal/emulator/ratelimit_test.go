@@ -8,6 +8,7 @@ import (
 )
 
 func TestEmulator_RateLimitOffByDefault(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.do(http.MethodGet, "/zones", nil)
 	r.ok(t, nil)
@@ -20,6 +21,7 @@ func TestEmulator_RateLimitOffByDefault(t *testing.T) {
 }
 
 func TestEmulator_RateLimitWindowLockoutAndHeaders(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *Config) {
 		c.RateLimit = RateLimit{Limit: 3, Window: 10 * time.Second, Lockout: 30 * time.Second}
 	})
@@ -66,6 +68,7 @@ func TestEmulator_RateLimitWindowLockoutAndHeaders(t *testing.T) {
 }
 
 func TestEmulator_RateLimitPerToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *Config) {
 		c.APIKey, c.Email = "legacy-key", "user@example.com"
 		c.RateLimit = RateLimit{Limit: 1}
@@ -90,6 +93,7 @@ func TestEmulator_RateLimitPerToken(t *testing.T) {
 }
 
 func TestEmulator_RateLimitAdmin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	admin := func(path, body string) {
 		t.Helper()
@@ -125,6 +129,7 @@ func TestEmulator_RateLimitAdmin(t *testing.T) {
 }
 
 func TestEmulator_ConfigLatency(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *Config) { c.Latency = 25 * time.Millisecond })
 	e.s.SetFaults(Faults{}) // faults do not clear the configured latency
 	start := time.Now()

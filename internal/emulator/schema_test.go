@@ -414,6 +414,7 @@ func matchDescriptor(d string, v any) bool {
 // TestEmulator_SchemaChecker makes sure the checker itself rejects what it
 // should, so a passing conformance test means something.
 func TestEmulator_SchemaChecker(t *testing.T) {
+	t.Parallel()
 	o := loadOpenAPI(t)
 	s, err := o.responseSchema("GET", "/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}", 200)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestEmulator_OriginPullCA(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, raw := e.send(http.DefaultClient, http.MethodGet, CAPath, nil, nil) // no authentication needed
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/x-pem-file" {
@@ -68,6 +69,7 @@ func TestEmulator_OriginPullCA(t *testing.T) {
 }
 
 func TestEmulator_StartAndClose(t *testing.T) {
+	t.Parallel()
 	s, err := New(Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +117,7 @@ func TestEmulator_StartAndClose(t *testing.T) {
 }
 
 func TestEmulator_RequestLogNeverHasBodies(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var lines []string
 	e := newEnv(t, func(c *Config) {
@@ -146,6 +149,7 @@ func TestEmulator_RequestLogNeverHasBodies(t *testing.T) {
 // TestEmulator_Concurrency hammers one emulator from several goroutines;
 // run with -race.
 func TestEmulator_Concurrency(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	certs := make([]testCert, 4)
 	for i := range certs {

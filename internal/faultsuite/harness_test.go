@@ -27,7 +27,7 @@ func requireAcc(t *testing.T) {
 	}
 }
 
-// Zones is what the shared lab's emulator serves.
+// Zones is what every lab's emulator serves.
 var Zones = []string{"example.com", "example.net", "example.org", "example.io"}
 
 var (
@@ -37,9 +37,9 @@ var (
 	labErr  error
 )
 
-// newLab returns the lab shared by the package's tests (the provider is
-// built once), with the emulator reset: no certificates, associations,
-// faults or counted requests, and the given status delay.
+// newLab returns a lab of the test's own: the provider built once for the
+// package (polling on the tests' short schedule) and a new emulator with the
+// given status delay, so that tests and fault mixes run in parallel.
 func newLab(t *testing.T, delay time.Duration) *originlab.Lab {
 	t.Helper()
 	requireAcc(t)
@@ -54,16 +54,18 @@ func newLab(t *testing.T, delay time.Duration) *originlab.Lab {
 		if labDir, labErr = os.MkdirTemp("", "cfaop-faultsuite-"); labErr != nil {
 			return
 		}
-		shared, labErr = originlab.New(ctx, originlab.Options{RepoRoot: root, WorkDir: labDir, ZoneName: Zones[0], MoreZones: Zones[1:]})
+		shared, labErr = originlab.New(ctx, originlab.Options{RepoRoot: root, WorkDir: labDir, ZoneName: Zones[0], MoreZones: Zones[1:],
+			Polls: originlab.ShortPolls})
 	})
 	if labErr != nil {
 		t.Fatal(labErr)
 	}
-	shared.Emu.SetFaults(emulator.Faults{})
-	shared.Emu.Reset()
-	shared.Emu.ResetCounts()
-	shared.Emu.SetDelay(delay)
-	return shared
+	lab, err := shared.WithEmulator(delay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = lab.Close() })
+	return lab
 }
 
 func TestMain(m *testing.M) {

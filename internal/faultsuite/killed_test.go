@@ -75,6 +75,7 @@ type killedResult struct {
 // certificates stored by the killed run are adopted through the upload
 // journal instead of failing as "already uploaded".
 func TestKilledRuns_nextApplyConverges(t *testing.T) {
+	t.Parallel()
 	lab := newLab(t, time.Second)
 	zones := zoneIDs(lab, Zones[:2]...)
 	bindingPUT := &emulator.Fault{Method: "PUT", PathContains: "/origin_tls_client_auth/hostnames"}
@@ -275,6 +276,7 @@ func fixtureHas(fx Fixture, fp string) bool {
 // journal, so it stays "already uploaded" with the import command, while the
 // original directory converges.
 func TestKilledRuns_freshWorkingDirectoryHasNoJournal(t *testing.T) {
+	t.Parallel()
 	lab := newLab(t, time.Second)
 	zones := zoneIDs(lab, Zones[:1]...)
 	fx, err := NewFixture(zones, Shape{HostnameCerts: 1})

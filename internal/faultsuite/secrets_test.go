@@ -48,6 +48,7 @@ func scan(sources map[string]string, needles map[string]string) []string {
 // the plan, the state (write-only keys) and the upload journal contain no
 // private key material and no API token.
 func TestSecrets_traceLogsPlanStateAndDiagnostics(t *testing.T) {
+	t.Parallel()
 	lab := newLab(t, 200*time.Millisecond)
 	zones := zoneIDs(lab, Zones[:1]...)
 	shape := Shape{ZoneCerts: 1, HostnameCerts: 2, Bindings: 2, Switches: true}

@@ -58,6 +58,7 @@ func indented(s, indent string) string {
 }
 
 func TestTrustBundle(t *testing.T) {
+	t.Parallel()
 	a, b, inter, self := caA(), caB(), intermediate(), selfSigned()
 	tests := []struct {
 		name string
@@ -98,6 +99,7 @@ func TestTrustBundle(t *testing.T) {
 }
 
 func TestTrustBundleErrors(t *testing.T) {
+	t.Parallel()
 	a, iss := caA(), issued()
 	corrupt := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("definitely not DER")}))
 	tests := []struct {

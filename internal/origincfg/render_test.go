@@ -11,6 +11,7 @@ import (
 )
 
 func TestCheckCAFile(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		path     string
@@ -71,6 +72,7 @@ func TestCheckCAFile(t *testing.T) {
 }
 
 func TestVerifyDepth(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      *big.Float
 		want    int
@@ -108,6 +110,7 @@ func TestVerifyDepth(t *testing.T) {
 }
 
 func TestRenderers(t *testing.T) {
+	t.Parallel()
 	const caFile = "/etc/ssl/cloudflare-aop-ca.pem"
 	tests := []struct {
 		name   string
@@ -142,6 +145,7 @@ func TestRenderers(t *testing.T) {
 }
 
 func TestRenderersRefuseBadArguments(t *testing.T) {
+	t.Parallel()
 	renderers := map[string]func(string, int) (string, error){
 		"nginx":  origincfg.NginxClientAuth,
 		"apache": origincfg.ApacheClientAuth,

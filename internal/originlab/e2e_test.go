@@ -37,7 +37,7 @@ func newLab(t *testing.T) *Lab {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lab, err := New(ctx, Options{RepoRoot: root, WorkDir: t.TempDir(), Say: t.Logf})
+	lab, err := New(ctx, Options{RepoRoot: root, WorkDir: t.TempDir(), Polls: ShortPolls, Say: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,13 +46,21 @@ func newLab(t *testing.T) *Lab {
 }
 
 func TestEndToEnd_originRefusesAllButCloudflare(t *testing.T) {
+	t.Parallel()
 	requireServers(t)
-	lab := newLab(t)
+	shared := newLab(t)
 	root, _ := filepath.Abs("../..")
 	for _, server := range []originserver.Kind{originserver.Nginx, originserver.Apache} {
 		for _, level := range []Level{Global, Zone, Hostname} {
 			t.Run(string(server)+"/"+string(level), func(t *testing.T) {
-				lab.Emu.Reset()
+				// Each scenario has its own emulator (and origin server on a
+				// port of its own), so the scenarios run side by side.
+				t.Parallel()
+				lab, err := shared.WithEmulator(0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = lab.Close() })
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 				defer cancel()
 				res, err := lab.Run(ctx, t.TempDir(), Scenario{Server: server, Level: level, RepoRoot: root})
@@ -98,11 +106,18 @@ func assertRefused(t *testing.T, server originserver.Kind, what string, p origin
 
 // The modules' own `terraform test` files run against the emulator.
 func TestEndToEnd_moduleTests(t *testing.T) {
+	t.Parallel()
 	requireServers(t)
-	lab := newLab(t)
+	shared := newLab(t)
 	root, _ := filepath.Abs("../..")
 	for _, m := range []string{"origin-nginx", "origin-apache"} {
 		t.Run(m, func(t *testing.T) {
+			t.Parallel()
+			lab, err := shared.WithEmulator(0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = lab.Close() })
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			out, err := lab.ModuleTest(ctx, filepath.Join(root, "examples", "modules", m), t.TempDir())

@@ -22,7 +22,8 @@ import (
 // ProviderVersion is the version the locally built provider is installed as.
 const ProviderVersion = "0.0.1"
 
-// Lab is one emulator and one provider build.
+// Lab is one emulator and one provider build (which the labs that
+// WithEmulator returns share).
 type Lab struct {
 	Emu       *emulator.Server
 	BaseURL   string
@@ -32,6 +33,7 @@ type Lab struct {
 	CAURL     string
 	Terraform string
 	cliConfig string
+	zones     []string
 	// Say narrates what happens, in plain words; nil keeps quiet.
 	Say func(format string, args ...any)
 }
@@ -44,8 +46,13 @@ type Options struct {
 	MoreZones []string      // further zones the emulator serves
 	Delay     time.Duration // emulator status delay
 	Terraform string        // default: terraform on PATH, else /usr/local/bin/terraform
+	Polls     string        // poll schedule "first,max" linked into the build (tests: ShortPolls); empty: the users'
 	Say       func(format string, args ...any)
 }
+
+// ShortPolls is the poll schedule for tests against the emulator, which
+// deploys at once or after the short delay a test sets.
+const ShortPolls = "50ms,200ms"
 
 // New builds the provider into a filesystem mirror, writes a CLI
 // configuration that installs it from there, and starts the emulator.
@@ -64,7 +71,11 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 	bin := filepath.Join(mirror, "registry.terraform.io", "cfaop", "cfaop", ProviderVersion,
 		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-cfaop_v"+ProviderVersion)
 	l.say("Building the provider from %s", o.RepoRoot)
-	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-X main.version="+ProviderVersion, "-o", bin, ".")
+	ldflags := "-X main.version=" + ProviderVersion
+	if o.Polls != "" {
+		ldflags += " -X github.com/cfaop/terraform-provider-cfaop/internal/provider.testPollSchedule=" + o.Polls
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", ldflags, "-o", bin, ".")
 	build.Dir = o.RepoRoot
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("build provider: %v\n%s", err, out)
@@ -83,21 +94,43 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 	if err := os.WriteFile(l.cliConfig, []byte(rc), 0o644); err != nil {
 		return nil, err
 	}
-	// No fixed token: the emulator makes a random one, which nothing else
-	// on the machine can guess while a demo or a test runs.
-	emu, err := emulator.New(emulator.Config{Zones: append([]string{o.ZoneName}, o.MoreZones...), Delay: o.Delay})
-	if err != nil {
+	l.zones = append([]string{o.ZoneName}, o.MoreZones...)
+	if err := l.startEmulator(o.Delay); err != nil {
 		return nil, err
+	}
+	return l, nil
+}
+
+// WithEmulator returns a lab that uses l's provider build and CLI
+// configuration with an emulator of its own, serving the same zones, so
+// that tests can run side by side without one build each. Close stops its
+// emulator only.
+func (l *Lab) WithEmulator(delay time.Duration) (*Lab, error) {
+	c := *l
+	c.Emu = nil
+	if err := c.startEmulator(delay); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// startEmulator starts an emulator for l's zones. The first one makes a
+// random token (no fixed token that anything else on the machine could
+// guess while a demo or a test runs); labs made by WithEmulator reuse it.
+func (l *Lab) startEmulator(delay time.Duration) error {
+	emu, err := emulator.New(emulator.Config{Zones: l.zones, Token: l.Token, Delay: delay})
+	if err != nil {
+		return err
 	}
 	l.Token = emu.Token()
 	base, err := emu.Start("127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	l.Emu, l.BaseURL, l.ZoneID = emu, base, emu.ZoneID(o.ZoneName)
+	l.Emu, l.BaseURL, l.ZoneID = emu, base, emu.ZoneID(l.ZoneName)
 	l.CAURL = strings.TrimSuffix(base, emulator.APIPrefix) + emulator.CAPath
-	l.say("Started the Cloudflare API emulator at %s (zone %s, ID %s)", base, o.ZoneName, l.ZoneID)
-	return l, nil
+	l.say("Started the Cloudflare API emulator at %s (zone %s, ID %s)", base, l.ZoneName, l.ZoneID)
+	return nil
 }
 
 // Close stops the emulator.

@@ -15,6 +15,7 @@ import (
 )
 
 func TestParseLeaf(t *testing.T) {
+	t.Parallel()
 	leaf := ecLeaf()
 	tests := []struct {
 		name    string
@@ -54,6 +55,7 @@ func TestParseLeaf(t *testing.T) {
 }
 
 func TestCanonicalDER(t *testing.T) {
+	t.Parallel()
 	leaf, c := issued(), ca()
 	tests := []struct {
 		name    string
@@ -82,6 +84,7 @@ func TestCanonicalDER(t *testing.T) {
 }
 
 func TestSemanticallyEqual(t *testing.T) {
+	t.Parallel()
 	a, b := ecLeaf().CertPEM, ecOther().CertPEM
 	chain := testcerts.Chain(issued(), ca())
 	tests := []struct {
@@ -118,6 +121,7 @@ func TestSemanticallyEqual(t *testing.T) {
 }
 
 func TestFingerprints(t *testing.T) {
+	t.Parallel()
 	cert := ecLeaf().Cert
 	sum := sha256.Sum256(cert.Raw)
 
@@ -143,6 +147,7 @@ func TestFingerprints(t *testing.T) {
 }
 
 func TestDescribe(t *testing.T) {
+	t.Parallel()
 	leaf, c := issued(), ca()
 	got := pemcert.Describe(leaf.Cert)
 	want := pemcert.Info{
@@ -170,6 +175,7 @@ func TestDescribe(t *testing.T) {
 }
 
 func TestUploadKeyPEM(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	messy := "key follows\r\n" + strings.ReplaceAll(p.KeyPEM, "\n", "\r\n  ") + "\n" + p.CertPEM
 	got, err := pemcert.UploadKeyPEM(messy)

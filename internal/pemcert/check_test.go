@@ -59,6 +59,7 @@ func invalidCert(detail ...string) want {
 }
 
 func TestCheckCertificate(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	day := 24 * time.Hour
 	warn := 30 * day
@@ -157,6 +158,7 @@ func TestCheckCertificate(t *testing.T) {
 // TestCheckCertificateBoundaries pins the edges of the validity period: a
 // certificate is valid at its NotBefore and NotAfter instants.
 func TestCheckCertificateBoundaries(t *testing.T) {
+	t.Parallel()
 	p := ecLeaf()
 	nb, na := p.Cert.NotBefore, p.Cert.NotAfter
 	tests := []struct {
@@ -181,6 +183,7 @@ func TestCheckCertificateBoundaries(t *testing.T) {
 }
 
 func TestCheckCertificateUnknownEKU(t *testing.T) {
+	t.Parallel()
 	// testcerts cannot add unknown usages, so build this one here.
 	tmpl := *ecLeaf().Cert
 	tmpl.ExtKeyUsage = nil
@@ -233,6 +236,7 @@ type sec1 struct {
 }
 
 func TestParsePrivateKey(t *testing.T) {
+	t.Parallel()
 	ec, rsaP := ecLeaf(), rsaLeaf()
 	random := make([]byte, 32)
 	if _, err := rand.Read(random); err != nil {
@@ -335,6 +339,7 @@ func TestParsePrivateKey(t *testing.T) {
 }
 
 func TestCheckPair(t *testing.T) {
+	t.Parallel()
 	ec, other, rsaP, ed := ecLeaf(), ecOther(), rsaLeaf(), edLeaf()
 	mismatch := func(detail ...string) []want {
 		return []want{{pemcert.CodeKeyMismatch, pemcert.SummaryKeyDoesNotMatchCertificate, pemcert.SeverityError,
@@ -366,6 +371,7 @@ func TestCheckPair(t *testing.T) {
 }
 
 func TestKeyMatchesCertificate(t *testing.T) {
+	t.Parallel()
 	ec, other := ecLeaf(), ecOther()
 	tests := []struct {
 		name string
@@ -393,6 +399,7 @@ func TestKeyMatchesCertificate(t *testing.T) {
 }
 
 func TestSeverityString(t *testing.T) {
+	t.Parallel()
 	for s, want := range map[pemcert.Severity]string{pemcert.SeverityError: "error", pemcert.SeverityWarning: "warning", 7: "Severity(7)"} {
 		if got := fmt.Sprint(s); got != want {
 			t.Errorf("Severity(%d) = %q, want %q", int(s), got, want)

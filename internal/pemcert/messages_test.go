@@ -7,6 +7,7 @@ import (
 )
 
 func TestRules(t *testing.T) {
+	t.Parallel()
 	all := []string{
 		CodeNotPEM, CodeMultipleCertificates, CodeCACertificate, CodeExpired, CodeNotYetValid, CodeExpiresSoon,
 		CodeEKUWithoutClientAuth, CodeKeyUnparsable, CodeKeyEncrypted, CodeKeyUnsupported, CodeKeyMismatch,

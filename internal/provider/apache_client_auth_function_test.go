@@ -14,6 +14,7 @@ import (
 )
 
 func TestApacheClientAuthFunctionRun(t *testing.T) {
+	t.Parallel()
 	got, funcErr := runFunction(t, NewApacheClientAuthFunction(), types.StringUnknown(),
 		types.StringValue("C:/Apache24/conf/aop-ca.pem"), types.NumberValue(big.NewFloat(10)))
 	if funcErr != nil {
@@ -27,6 +28,7 @@ func TestApacheClientAuthFunctionRun(t *testing.T) {
 }
 
 func TestAccApacheClientAuthFunction(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	want := knownvalue.StringExact("# Generated for Cloudflare Authenticated Origin Pulls by the cfaop Terraform provider.\n" +
 		"SSLVerifyClient require\n" +

@@ -14,6 +14,7 @@ import (
 // A refresh of many certificates costs one list request per zone and kind,
 // not one request per certificate.
 func TestAccCertificate_refreshCostsOneListPerZoneAndKind(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	var cfg strings.Builder

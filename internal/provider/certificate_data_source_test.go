@@ -24,6 +24,7 @@ func notFound(env *testEnv, kindName, id, more string) *regexp.Regexp {
 }
 
 func TestAccCertificateDataSource_lookup(t *testing.T) {
+	t.Parallel()
 	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
 		t.Run(k.resourceType, func(t *testing.T) { testAccCertificateDataSourceLookup(t, k) })
 	}
@@ -37,7 +38,7 @@ func testAccCertificateDataSourceLookup(t *testing.T, k certKindUnderTest) {
 	outside, outsidePair := uploadOutsideTerraform(t, env, k.kind, testcerts.WithCN("outside.example.com"),
 		testcerts.WithValidity(now.Add(-time.Hour), now.Add(45*24*time.Hour+12*time.Hour)))
 	if env.emu == nil { // the real API deploys asynchronously; the emulator at once
-		if _, err := waitFor(testContext(t), "the uploaded certificate to become active", func(ctx context.Context) (bool, string, error) {
+		if _, err := defaultPollSchedule.waitFor(testContext(t), "the uploaded certificate to become active", func(ctx context.Context) (bool, string, error) {
 			c, err := env.client.GetCertificate(ctx, k.kind, env.zoneID, outside.ID)
 			return err == nil && c.Status == cfapi.StatusActive, c.Status, err
 		}); err != nil {

@@ -446,7 +446,7 @@ func (r *certificateResource) waitActive(ctx context.Context, zoneID string, c c
 		return c, nil
 	}
 	last := c
-	_, err := waitFor(ctx, fmt.Sprintf("%s %s to become active", r.kind, c.ID), func(ctx context.Context) (bool, string, error) {
+	_, err := r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s to become active", r.kind, c.ID), func(ctx context.Context) (bool, string, error) {
 		got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, c.ID)
 		if err != nil {
 			return false, "", err
@@ -567,7 +567,7 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 		resp.Diagnostics.AddError("Cannot Delete Certificate", apiErrorDetail(fmt.Sprintf("Deleting %s %s in zone %s", r.kind, id, zoneID), err))
 		return
 	}
-	_, err = waitFor(ctx, fmt.Sprintf("%s %s to be deleted", r.kind, id), func(ctx context.Context) (bool, string, error) {
+	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s to be deleted", r.kind, id), func(ctx context.Context) (bool, string, error) {
 		got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, id)
 		if cfapi.IsNotFound(err) {
 			return true, "gone", nil
@@ -602,7 +602,7 @@ func (r *certificateResource) requestDeletion(ctx context.Context, zoneID, id st
 			return err
 		}
 		tflog.Info(ctx, "Certificate is still pending deployment; deleting it once it is active")
-		_, werr := waitFor(ctx, fmt.Sprintf("%s %s to finish deploying so that it can be deleted", r.kind, id), func(ctx context.Context) (bool, string, error) {
+		_, werr := r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s to finish deploying so that it can be deleted", r.kind, id), func(ctx context.Context) (bool, string, error) {
 			got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, id)
 			if cfapi.IsNotFound(err) {
 				return true, "gone", nil

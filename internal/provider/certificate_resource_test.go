@@ -70,8 +70,12 @@ func liveCertificates(env *testEnv, kind cfapi.CertificateKind) []emulator.Certi
 	return out
 }
 
-func TestAccZoneCertificate_lifecycle(t *testing.T) { testAccCertificateLifecycle(t, zoneCertKind) }
+func TestAccZoneCertificate_lifecycle(t *testing.T) {
+	t.Parallel()
+	testAccCertificateLifecycle(t, zoneCertKind)
+}
 func TestAccHostnameCertificate_lifecycle(t *testing.T) {
+	t.Parallel()
 	testAccCertificateLifecycle(t, hostnameCertKind)
 }
 
@@ -80,7 +84,7 @@ func TestAccHostnameCertificate_lifecycle(t *testing.T) {
 func testAccCertificateLifecycle(t *testing.T, k certKindUnderTest) {
 	env := newTestEnv(t)
 	if env.emu != nil {
-		env.emu.SetDelay(1 * time.Second) // exercise pending_deployment -> active
+		env.emu.SetDelay(testStatusDelay) // exercise pending_deployment -> active
 	}
 	pair := testcerts.NewLeaf(t, testcerts.WithCN("lifecycle.example.com"))
 	addr := k.resourceType + ".test"
@@ -152,6 +156,7 @@ func testAccCertificateLifecycle(t *testing.T, k certKindUnderTest) {
 // another encoding than was uploaded) plans an in-place update, never a
 // replacement, and the update makes no API write.
 func TestAccCertificate_importThenAddKeyPlansNoReplacement(t *testing.T) {
+	t.Parallel()
 	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
 		t.Run(k.resourceType, func(t *testing.T) {
 			env := newTestEnv(t)
@@ -197,6 +202,7 @@ import {
 
 // A key that does not belong to the imported certificate is refused at plan time.
 func TestAccCertificate_importedWithWrongKeyIsAnError(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	pair, other := testcerts.NewLeaf(t), testcerts.NewLeaf(t)
 	uploaded, err := env.client.UploadCertificate(testContext(t), cfapi.ZoneCertificate, env.zoneID, pair.CertPEM, pair.KeyPEM)
@@ -249,6 +255,7 @@ func resetCounts(env *testEnv) func() {
 // PKCS#8 form are the same certificate and key: after apply, switching
 // between them plans nothing, and state keeps the text first applied.
 func TestAccCertificate_whitespaceVariantsPlanNothing(t *testing.T) {
+	t.Parallel()
 	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
 		t.Run(k.resourceType, func(t *testing.T) {
 			env := newTestEnv(t)
@@ -287,6 +294,7 @@ func TestAccCertificate_whitespaceVariantsPlanNothing(t *testing.T) {
 // update after import is private_key_wo_version going from null to its value,
 // which sends nothing to Cloudflare.
 func TestAccCertificate_lineEndingsAfterImportPlanNothing(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	pair := testcerts.NewLeaf(t)
 	k := zoneCertKind
@@ -376,6 +384,7 @@ func (c stateHasNoKeyMaterial) CheckState(_ context.Context, req statecheck.Chec
 }
 
 func TestAccCertificate_writeOnlyKeyNeverInState(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	pair := testcerts.NewLeaf(t)
 	next := testcerts.NewLeaf(t, testcerts.WithCN("next.example.com"))
@@ -422,9 +431,10 @@ func TestAccCertificate_writeOnlyKeyNeverInState(t *testing.T) {
 // With create_before_destroy the new certificate is active before the old
 // one is deleted.
 func TestAccCertificate_rotationCreateBeforeDestroy(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
-	env.emu.SetDelay(time.Second)
+	env.emu.SetDelay(testStatusDelay)
 	oldPair, newPair := testcerts.NewLeaf(t, testcerts.WithCN("old.example.com")), testcerts.NewLeaf(t, testcerts.WithCN("new.example.com"))
 	addr := "cfaop_hostname_certificate.test"
 	cbd := "lifecycle {\n    create_before_destroy = true\n  }"
@@ -459,7 +469,7 @@ func TestAccCertificate_rotationCreateBeforeDestroy(t *testing.T) {
 						return fmt.Errorf("old certificate not deleted: %+v", oldCert)
 					}
 					if oldCert != nil && oldCert.DeletionRequestedOn != nil {
-						activeAt := newCert.UploadedOn.Add(time.Second)
+						activeAt := newCert.UploadedOn.Add(testStatusDelay)
 						if oldCert.DeletionRequestedOn.Before(activeAt) {
 							return fmt.Errorf("old certificate deletion requested at %s, before the new one was active at %s", oldCert.DeletionRequestedOn, activeAt)
 						}
@@ -473,6 +483,7 @@ func TestAccCertificate_rotationCreateBeforeDestroy(t *testing.T) {
 
 // An upload whose answer is lost is reconciled: exactly one certificate.
 func TestAccCertificate_lostResponseUploadsOnce(t *testing.T) {
+	t.Parallel()
 	for name, fault := range map[string]emulator.Fault{
 		"5xx after apply":   {Method: "POST", PathContains: "origin_tls_client_auth", Status: 502, AfterApply: true, Times: 1},
 		"reset after apply": {Method: "POST", PathContains: "origin_tls_client_auth", Reset: true, AfterApply: true, Times: 1},
@@ -502,6 +513,7 @@ func TestAccCertificate_lostResponseUploadsOnce(t *testing.T) {
 // A certificate already at Cloudflare that Terraform did not upload is an
 // error that names it and the import command.
 func TestAccCertificate_alreadyUploadedNamesImport(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	pair := testcerts.NewLeaf(t)
 	existing, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, env.zoneID, pair.CertPEM, pair.KeyPEM)

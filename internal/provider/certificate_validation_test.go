@@ -23,6 +23,7 @@ import (
 // Every certificate and key problem is refused at plan time with its own
 // diagnostic, and nothing reaches Cloudflare.
 func TestAccCertificate_validationErrors(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	good := testcerts.NewLeaf(t)
 	ca := testcerts.NewCA(t, "Client CA")
@@ -111,6 +112,7 @@ resource "cfaop_zone_certificate" "test" {
 
 // A certificate known only at apply is checked before the upload.
 func TestAccCertificate_validationOfValuesKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	caAsLeaf := testcerts.NewLeaf(t, testcerts.WithIsCA())
 	resource.Test(t, resource.TestCase{
@@ -139,6 +141,7 @@ resource "cfaop_hostname_certificate" "test" {
 // Warnings cannot be matched through terraform-plugin-testing, so they are
 // checked at the protocol level: validate, configure, then plan.
 func TestCertificate_planWarnings(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	soon := testcerts.NewLeaf(t, testcerts.WithValidity(now.Add(-time.Hour), now.Add(5*24*time.Hour)))
 	serverOnly := testcerts.NewLeaf(t, testcerts.WithEKU(x509.ExtKeyUsageServerAuth))

@@ -51,6 +51,7 @@ func certificateItemChecks(t *testing.T, c cfapi.Certificate, p testcerts.Pair, 
 }
 
 func TestAccCertificatesDataSource_listFiltersAndDeleted(t *testing.T) {
+	t.Parallel()
 	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
 		t.Run(k.listDataSourceType(), func(t *testing.T) { testAccCertificatesDataSourceList(t, k) })
 	}
@@ -156,6 +157,7 @@ data %[1]q "deleting" {
 }
 
 func TestAccCertificatesDataSource_errors(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	list := func(k certKindUnderTest, body string) string {
 		return env.config(fmt.Sprintf("data %q \"test\" {\n%s\n}\n", k.listDataSourceType(), body))
@@ -184,6 +186,7 @@ func TestAccCertificatesDataSource_errors(t *testing.T) {
 }
 
 func TestCertificatesDataSource_daysUntil(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name    string
@@ -206,6 +209,7 @@ func TestCertificatesDataSource_daysUntil(t *testing.T) {
 }
 
 func TestCertificatesDataSource_sortCertificates(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	certs := []cfapi.Certificate{
 		{ID: "c", UploadedOn: t0.Add(time.Second)},
@@ -226,6 +230,7 @@ func TestCertificatesDataSource_sortCertificates(t *testing.T) {
 // The mapper fills what the zone endpoints do not return from the
 // certificate itself, and keeps what Cloudflare reports.
 func TestCertificatesDataSource_newCertificateItem(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	pair := testcerts.NewLeaf(t, testcerts.WithValidity(now.Add(-time.Hour), now.Add(5*24*time.Hour+time.Hour)))
 	uploaded := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)

@@ -23,6 +23,7 @@ import (
 )
 
 func TestAccGlobalCADataSource_basic(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.cfaop_global_ca.test", tfjsonpath.New("pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
@@ -65,6 +66,7 @@ func serveDocument(t *testing.T, status int, body []byte) string {
 }
 
 func TestAccGlobalCADataSource_urlOverrideAndErrors(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	ca := testcerts.NewCA(t, "Mirror CA")
@@ -98,6 +100,7 @@ func TestAccGlobalCADataSource_urlOverrideAndErrors(t *testing.T) {
 // The fingerprint the data source compares against must be the one of the
 // CA Cloudflare publishes (a copy is embedded by cfreference).
 func TestPublishedGlobalCAFingerprint(t *testing.T) {
+	t.Parallel()
 	cert, err := parseSingleCertificate(cfreference.GlobalCAPEM)
 	if err != nil {
 		t.Fatal(err)

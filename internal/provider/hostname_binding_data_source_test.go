@@ -12,6 +12,7 @@ import (
 )
 
 func TestAccHostnameBindingDataSource(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	f := newBindingFixture(t, env, "a")
 	host := f.hostname("audit")

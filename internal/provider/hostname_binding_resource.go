@@ -272,7 +272,7 @@ func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Durati
 
 func (r *hostnameBindingResource) waitActive(ctx context.Context, zoneID, hostname, certID string) (cfapi.Binding, error) {
 	var last cfapi.Binding
-	_, err := waitFor(ctx, fmt.Sprintf("the association of %s with %s to become active", hostname, certID), func(ctx context.Context) (bool, string, error) {
+	_, err := r.data.poll.waitFor(ctx, fmt.Sprintf("the association of %s with %s to become active", hostname, certID), func(ctx context.Context) (bool, string, error) {
 		got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
 		if err != nil {
 			return false, "", err
@@ -345,7 +345,7 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 		resp.Diagnostics.AddError("Cannot Remove Hostname Binding", apiErrorDetail(fmt.Sprintf("Removing the association of %s in zone %s", hostname, zoneID), err))
 		return
 	}
-	_, err = waitFor(ctx, fmt.Sprintf("the association of %s to be removed", hostname), func(ctx context.Context) (bool, string, error) {
+	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("the association of %s to be removed", hostname), func(ctx context.Context) (bool, string, error) {
 		got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
 		if cfapi.IsNotFound(err) {
 			return true, "gone", nil

@@ -69,6 +69,7 @@ func (f *bindingFixture) hostname(sub string) string {
 }
 
 func TestAccHostnameBinding_lifecycle(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	f := newBindingFixture(t, env, "a", "b")
 	host := f.hostname("app")
@@ -179,6 +180,7 @@ func TestAccHostnameBinding_lifecycle(t *testing.T) {
 
 // Changing the hostname replaces the binding and removes the old association.
 func TestAccHostnameBinding_hostnameChangeRemovesOldAssociation(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	f := newBindingFixture(t, env, "a")
 	oldHost, newHost := f.hostname("old"), f.hostname("new")
@@ -219,6 +221,7 @@ func TestAccHostnameBinding_hostnameChangeRemovesOldAssociation(t *testing.T) {
 // 100 bindings in one apply at Terraform's default parallelism are
 // coalesced into far fewer than 100 PUTs.
 func TestAccHostnameBinding_hundredBindingsAreCoalesced(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	f := newBindingFixture(t, env, "a")
@@ -264,9 +267,10 @@ resource "cfaop_hostname_binding" "many" {
 // Rotating the certificate under a binding leaves no moment without an
 // active certificate bound.
 func TestAccHostnameBinding_rotationWithoutGap(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
-	env.emu.SetDelay(time.Second)
+	env.emu.SetDelay(testStatusDelay)
 	f := newBindingFixture(t, env, "v1", "v2")
 	host := f.hostname("app")
 	cfg := func(version string) string {
@@ -319,6 +323,7 @@ resource "cfaop_hostname_certificate" "app" {
 }
 
 func TestAccHostnameBinding_validation(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	f := newBindingFixture(t, env, "a")
 	zoneCert := testcerts.NewLeaf(t)
@@ -356,6 +361,7 @@ resource "cfaop_zone_certificate" "z" {
 // A binding Cloudflare refuses fails alone; the valid bindings sent in the
 // same batch are applied.
 func TestAccHostnameBinding_invalidBindingDoesNotFailItsBatch(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	f := newBindingFixture(t, env, "a")
@@ -391,6 +397,7 @@ func TestAccHostnameBinding_invalidBindingDoesNotFailItsBatch(t *testing.T) {
 // A hostname certificate bound outside Terraform cannot be destroyed; the
 // error names the hostname.
 func TestAccHostnameCertificate_boundCertificateNamesHostnames(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	f := newBindingFixture(t, env, "a")
 	host := f.hostname("pinned")

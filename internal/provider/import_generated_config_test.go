@@ -25,6 +25,7 @@ terraform {
 // (Cloudflare never returns it); with it, the plan imports everything, only
 // records the key, replaces nothing, and after apply the plan is empty.
 func TestAccImport_generatedConfiguration(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t) // it turns zone-wide settings on and leaves certificates behind
 	tf := newTerraformCLI(t)

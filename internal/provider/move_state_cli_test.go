@@ -18,6 +18,7 @@ import (
 // certificate's key becomes write-only); after apply the plan is empty and
 // nothing was uploaded again.
 func TestAccMoveState_fromCloudflareProviderState(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t) // it turns zone-level AOP on and leaves certificates behind
 	tf := newTerraformCLI(t, "cloudflare/cloudflare")

@@ -183,6 +183,7 @@ func v5ZoneCertificateState(p testcerts.Pair) map[string]any {
 }
 
 func TestMoveState_zoneCertificateFromCloudflare(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls_certificate",
@@ -208,6 +209,7 @@ func TestMoveState_zoneCertificateFromCloudflare(t *testing.T) {
 }
 
 func TestMoveState_hostnameCertificateFromCloudflare(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType:    "cloudflare_authenticated_origin_pulls_hostname_certificate",
@@ -246,6 +248,7 @@ func TestMoveState_hostnameCertificateFromCloudflare(t *testing.T) {
 
 // The official provider v4 had one certificate resource for both kinds.
 func TestMoveState_v4PerHostnameCertificate(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	src := v5ZoneCertificateState(p)
 	src["type"] = "per-hostname"
@@ -268,6 +271,7 @@ func TestMoveState_v4PerHostnameCertificate(t *testing.T) {
 }
 
 func TestMoveState_certificateToTheWrongKind(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls_certificate",
@@ -279,6 +283,7 @@ func TestMoveState_certificateToTheWrongKind(t *testing.T) {
 
 // A certificate whose key the official provider did not keep moves without one.
 func TestMoveState_certificateWithoutKeyOrSerial(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	src := v5ZoneCertificateState(p)
 	src["private_key"] = nil
@@ -297,6 +302,7 @@ func TestMoveState_certificateWithoutKeyOrSerial(t *testing.T) {
 }
 
 func TestMoveState_certificateWithoutID(t *testing.T) {
+	t.Parallel()
 	src := v5ZoneCertificateState(testcerts.NewLeaf(t))
 	src["id"] = nil
 	got := runMove(t, unconfiguredServer(t), moveCase{
@@ -308,6 +314,7 @@ func TestMoveState_certificateWithoutID(t *testing.T) {
 }
 
 func TestMoveState_zoneSettingFromCloudflare(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType:    "cloudflare_authenticated_origin_pulls_settings",
 		sourceVersion: 1,
@@ -319,6 +326,7 @@ func TestMoveState_zoneSettingFromCloudflare(t *testing.T) {
 
 // cfaop_global_setting has no counterpart in the official provider.
 func TestMoveState_globalSettingAcceptsNoMove(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls_settings",
 		targetType: "cfaop_global_setting",
@@ -355,6 +363,7 @@ func v5BindingState(config ...map[string]any) map[string]any {
 }
 
 func TestMoveState_hostnameBindingFromCloudflare(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls",
 		targetType: "cfaop_hostname_binding",
@@ -378,6 +387,7 @@ func TestMoveState_hostnameBindingFromCloudflare(t *testing.T) {
 }
 
 func TestMoveState_hostnameBindingWithSeveralAssociations(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls",
 		targetType: "cfaop_hostname_binding",
@@ -392,6 +402,7 @@ func TestMoveState_hostnameBindingWithSeveralAssociations(t *testing.T) {
 
 // The v4 resource was flat: hostname and authenticated_origin_pulls_certificate.
 func TestMoveState_v4HostnameBinding(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls",
 		targetType: "cfaop_hostname_binding",
@@ -409,6 +420,7 @@ func TestMoveState_v4HostnameBinding(t *testing.T) {
 }
 
 func TestMoveState_hostnameBindingWithoutHostname(t *testing.T) {
+	t.Parallel()
 	got := runMove(t, unconfiguredServer(t), moveCase{
 		sourceType: "cloudflare_authenticated_origin_pulls",
 		targetType: "cfaop_hostname_binding",
@@ -419,6 +431,7 @@ func TestMoveState_hostnameBindingWithoutHostname(t *testing.T) {
 
 // The registry host does not matter (OpenTofu's registry); the namespace does.
 func TestMoveState_sourceProviderAddress(t *testing.T) {
+	t.Parallel()
 	c := moveCase{
 		sourceAddress: "registry.opentofu.org/cloudflare/cloudflare",
 		sourceType:    "cloudflare_authenticated_origin_pulls_settings",
@@ -435,6 +448,7 @@ func TestMoveState_sourceProviderAddress(t *testing.T) {
 // A move is a state transformation only: even a configured provider sends
 // no request to Cloudflare.
 func TestMoveState_makesNoAPIRequest(t *testing.T) {
+	t.Parallel()
 	emu, err := emulator.New(emulator.Config{Token: "move-token"})
 	if err != nil {
 		t.Fatal(err)

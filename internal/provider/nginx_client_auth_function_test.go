@@ -77,6 +77,7 @@ func testClientAuthRun(t *testing.T, f function.Function) {
 }
 
 func TestNginxClientAuthFunctionRun(t *testing.T) {
+	t.Parallel()
 	got, funcErr := runFunction(t, NewNginxClientAuthFunction(), types.StringUnknown(),
 		types.StringValue("/etc/nginx/aop-ca.pem"), types.NumberValue(big.NewFloat(2)))
 	if funcErr != nil {
@@ -90,6 +91,7 @@ func TestNginxClientAuthFunctionRun(t *testing.T) {
 }
 
 func TestAccNginxClientAuthFunction(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	want := knownvalue.StringExact("# Generated for Cloudflare Authenticated Origin Pulls by the cfaop Terraform provider.\n" +
 		"ssl_client_certificate /etc/nginx/cloudflare-aop-ca.pem;\n" +

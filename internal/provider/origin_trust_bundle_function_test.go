@@ -25,6 +25,7 @@ import (
 // Every function, and each of its parameters, is described and has its
 // example, so the generated docs are never thin.
 func TestFunctionsDescribedAndExampled(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p, ok := New("test")().(interface {
 		Functions(context.Context) []func() function.Function
@@ -76,6 +77,7 @@ func stringList(values ...string) types.List {
 }
 
 func TestOriginTrustBundleFunctionRun(t *testing.T) {
+	t.Parallel()
 	ca := testcerts.NewCA(t, "cfaop function CA")
 	issued := testcerts.NewLeaf(t, testcerts.WithIssuer(ca))
 	unknownResult := types.ObjectUnknown(originTrustBundleAttrTypes)
@@ -191,6 +193,7 @@ func functionErrorStep(env *testEnv, config, parameter, detail string) resource.
 }
 
 func TestAccOriginTrustBundleFunction(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	caA := testcerts.NewCA(t, "cfaop test CA A")
 	caB := testcerts.NewCA(t, "cfaop test CA B")
@@ -238,6 +241,7 @@ func TestAccOriginTrustBundleFunction(t *testing.T) {
 // The global CA and the trust bundle are known in the same plan, before
 // anything is applied.
 func TestAccOriginTrustBundleFunction_globalCA(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	functionTest(t, env, resource.TestStep{
 		Config: env.config(`

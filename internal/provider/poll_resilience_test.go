@@ -22,6 +22,7 @@ import (
 // (Cloudflare refuses the same certificate twice), so the fault suite could
 // not converge.
 func TestAccCertificate_failedStatusPollDoesNotTaint(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	pair := testcerts.NewLeaf(t)

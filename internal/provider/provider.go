@@ -47,7 +47,8 @@ const (
 
 // New returns the provider factory for providerserver.Serve.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &cfaopProvider{version: version} }
+	poll := linkedPollSchedule()
+	return func() provider.Provider { return &cfaopProvider{version: version, poll: poll} }
 }
 
 type cfaopProvider struct {
@@ -55,6 +56,9 @@ type cfaopProvider struct {
 	// journalDir holds the upload journal; empty means TF_DATA_DIR or
 	// .terraform in the working directory (tests set it).
 	journalDir string
+	// poll is the status poll schedule; zero is the users' default (tests
+	// shorten it).
+	poll pollSchedule
 }
 
 type providerModel struct {
@@ -76,6 +80,7 @@ type providerData struct {
 	journal       *uploadJournal // nil when off
 	globalCAURL   string
 	expiryWarning time.Duration
+	poll          pollSchedule
 }
 
 func (p *cfaopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -218,6 +223,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		journal:       openUploadJournal(ctx, p.journalDir),
 		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
+		poll:          p.poll.orDefault(),
 	}
 	tflog.Debug(ctx, "Configured Cloudflare API client", map[string]any{"base_url": client.BaseURL(), "max_retries": maxRetries})
 	resp.ResourceData = data

@@ -54,6 +54,7 @@ func TestAccProvider_configErrors(t *testing.T) {
 
 // A wrong token reaches the API and comes back as Cloudflare's auth error.
 func TestAccProvider_wrongToken(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	env.token = "not-the-token"

@@ -96,9 +96,34 @@ provider "cfaop" {
 `, e.baseURL, e.token, e.caURL) + body
 }
 
+// shortPolls is how the provider polls in tests against the emulator, which
+// deploys at once or after the short delay a test sets: waiting for it as
+// long as for Cloudflare would only make the suite sleep. Tests that check
+// the waiting set an emulator delay longer than the first poll.
+var shortPolls = pollSchedule{first: 50 * time.Millisecond, max: 200 * time.Millisecond}
+
+// testStatusDelay is how long the emulator keeps objects pending in tests
+// that check the provider waits for them: several short polls long.
+const testStatusDelay = 300 * time.Millisecond
+
+// linkShortPolls is shortPolls as the -ldflags value for a provider binary
+// built for the tests that run it through the Terraform CLI (see
+// testPollSchedule).
+var linkShortPolls = "-X github.com/cfaop/terraform-provider-cfaop/internal/provider.testPollSchedule=" +
+	shortPolls.first.String() + "," + shortPolls.max.String()
+
+// polls is the schedule for this environment: Cloudflare's own against the
+// real API.
+func (e *testEnv) polls() pollSchedule {
+	if e.emu == nil {
+		return defaultPollSchedule
+	}
+	return shortPolls
+}
+
 func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"cfaop": providerserver.NewProtocol6WithError(New("test")()),
+		"cfaop": providerserver.NewProtocol6WithError(&cfaopProvider{version: "test", poll: e.polls()}),
 	}
 }
 

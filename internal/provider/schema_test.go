@@ -16,6 +16,7 @@ import (
 // Every attribute is described and every entity has its example, so the
 // generated docs are never thin.
 func TestSchemasDescribedAndExampled(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := New("test")()
 	var pResp provider.SchemaResponse

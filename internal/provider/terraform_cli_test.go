@@ -49,7 +49,9 @@ func newTerraformCLI(t *testing.T, stubProviders ...string) *terraformCLI {
 			t.Fatal(err)
 		}
 	}
-	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-cfaop"), ".")
+	// Both callers run against the emulator, so the binary polls on the
+	// tests' short schedule.
+	build := exec.Command("go", "build", "-ldflags", linkShortPolls, "-o", filepath.Join(pluginDir, "terraform-provider-cfaop"), ".")
 	build.Dir = filepath.Join("..", "..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build of the provider: %v\n%s", err, out)

@@ -15,6 +15,7 @@ import (
 // timeouts, never in a hang: every request matching the fault waits ten
 // minutes, the timeouts block allows a few seconds.
 func TestAccTimeouts_unansweredRequestsEndInAClearError(t *testing.T) {
+	t.Parallel()
 	const timeout = 3 * time.Second
 	// Terraform's own start-up and the step's plan come on top of the timeout.
 	const slack = 20 * time.Second

@@ -83,6 +83,7 @@ func TestUploadJournal_offWithoutDataDirectory(t *testing.T) {
 const testZoneID = "023e105f4ecef8ad9ca31a8372d0c353"
 
 func TestUploadJournal_adoptionRules(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	killed := testJournal(t, dir, "1111", &now)
@@ -128,6 +129,7 @@ func TestUploadJournal_adoptionRules(t *testing.T) {
 }
 
 func TestUploadJournal_abandonAndForget(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	now := time.Now()
 	j := testJournal(t, dir, "1", &now)
@@ -148,6 +150,7 @@ func TestUploadJournal_abandonAndForget(t *testing.T) {
 
 // The file is private, holds fingerprints only, and survives corruption.
 func TestUploadJournal_fileModeAndContent(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	now := time.Now()
 	j := testJournal(t, dir, "1", &now)
@@ -185,6 +188,7 @@ func TestUploadJournal_fileModeAndContent(t *testing.T) {
 // Several provider processes (one journal each) write at once; the lock
 // keeps every attempt.
 func TestUploadJournal_concurrentWriters(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const writers, each = 8, 10
 	var wg sync.WaitGroup
@@ -208,7 +212,7 @@ func TestUploadJournal_concurrentWriters(t *testing.T) {
 // journalFactories serve a provider whose upload journal lives in dir.
 func journalFactories(dir string) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"cfaop": providerserver.NewProtocol6WithError(&cfaopProvider{version: "test", journalDir: dir}),
+		"cfaop": providerserver.NewProtocol6WithError(&cfaopProvider{version: "test", journalDir: dir, poll: shortPolls}),
 	}
 }
 
@@ -222,6 +226,7 @@ func writeAttempt(t *testing.T, dir string, a uploadAttempt) {
 // A certificate stored by an interrupted run of this working directory is
 // adopted; the next refresh clears the journal.
 func TestAccCertificate_journalAdoptsInterruptedUpload(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	dir := t.TempDir()
@@ -260,6 +265,7 @@ func TestAccCertificate_journalAdoptsInterruptedUpload(t *testing.T) {
 // Without an attempt of this working directory that explains it, an
 // existing certificate stays an error even with the journal on.
 func TestAccCertificate_journalDoesNotAdoptForeignCertificates(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	now := time.Now().UTC()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -24,24 +25,70 @@ const (
 	pollMax   = 15 * time.Second
 )
 
-// pollDelay is the wait before poll number attempt (1-based).
-func pollDelay(attempt int) time.Duration {
-	if attempt <= 2 {
-		return pollFirst
+// pollSchedule is when waitFor polls. Users always get pollFirst and
+// pollMax; tests shorten both so that they do not sleep against an
+// emulator that deploys at once.
+type pollSchedule struct {
+	first, max time.Duration
+}
+
+var defaultPollSchedule = pollSchedule{first: pollFirst, max: pollMax}
+
+// orDefault is s, or the users' schedule when s is unset.
+func (s pollSchedule) orDefault() pollSchedule {
+	if s.first <= 0 {
+		return defaultPollSchedule
 	}
-	return min(pollFirst<<min(attempt-2, 8), pollMax)
+	return s
+}
+
+// testPollSchedule is set only when tests that run the provider through the
+// Terraform CLI build its binary (as "first,max", for example "50ms,200ms"):
+//
+//	go build -ldflags "-X github.com/cfaop/terraform-provider-cfaop/internal/provider.testPollSchedule=50ms,200ms"
+//
+// It is a link-time value and not an environment variable so that the
+// binaries users run have no such knob at all: release builds never set it,
+// and nothing in a user's environment (or one inherited from a test shell)
+// can change how the provider polls.
+var testPollSchedule string
+
+// linkedPollSchedule parses testPollSchedule; it is zero in release builds.
+// A malformed value is a broken test build, so it stops the provider at once
+// instead of running the tests slowly.
+func linkedPollSchedule() pollSchedule {
+	if testPollSchedule == "" {
+		return pollSchedule{}
+	}
+	first, maxPoll, ok := strings.Cut(testPollSchedule, ",")
+	s := pollSchedule{}
+	var err1, err2 error
+	s.first, err1 = time.ParseDuration(first)
+	s.max, err2 = time.ParseDuration(maxPoll)
+	if !ok || err1 != nil || err2 != nil || s.first <= 0 || s.max < s.first {
+		panic(fmt.Sprintf("testPollSchedule %q set at link time is not \"first,max\" with 0 < first <= max", testPollSchedule))
+	}
+	return s
+}
+
+// delay is the wait before poll number attempt (1-based).
+func (s pollSchedule) delay(attempt int) time.Duration {
+	if attempt <= 2 {
+		return s.first
+	}
+	return min(s.first<<min(attempt-2, 8), s.max)
 }
 
 // waitFor polls check until it reports done, fails, or ctx ends. what names
 // the object in logs and in the timeout error.
-func waitFor(ctx context.Context, what string, check func(ctx context.Context) (done bool, status string, err error)) (string, error) {
+func (s pollSchedule) waitFor(ctx context.Context, what string, check func(ctx context.Context) (done bool, status string, err error)) (string, error) {
 	status := ""
 	failed := 0 // consecutive polls that failed transiently
 	for attempt := 1; ; attempt++ {
 		select {
 		case <-ctx.Done():
 			return status, fmt.Errorf("timed out waiting for %s (last status %q): %w", what, status, ctx.Err())
-		case <-time.After(pollDelay(attempt)):
+		case <-time.After(s.delay(attempt)):
 		}
 		done, st, err := check(ctx)
 		if st != "" {

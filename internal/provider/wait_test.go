@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 func pollsUntil(settleAfter time.Duration) int {
 	var elapsed time.Duration
 	for attempt := 1; ; attempt++ {
-		elapsed += pollDelay(attempt)
+		elapsed += defaultPollSchedule.delay(attempt)
 		if elapsed >= settleAfter {
 			return attempt
 		}
@@ -24,6 +25,7 @@ func pollsUntil(settleAfter time.Duration) int {
 }
 
 func TestPollSchedule(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		settle time.Duration
 		polls  int
@@ -41,7 +43,7 @@ func TestPollSchedule(t *testing.T) {
 		}
 	}
 	for attempt := 1; attempt < 100; attempt++ {
-		if d := pollDelay(attempt); d < pollFirst || d > pollMax {
+		if d := defaultPollSchedule.delay(attempt); d < pollFirst || d > pollMax {
 			t.Fatalf("poll %d waits %s", attempt, d)
 		}
 	}
@@ -50,6 +52,7 @@ func TestPollSchedule(t *testing.T) {
 // A refused redirect or a refused ID would fail the same way again: a status
 // poll stops at once instead of repeating it; a server error is repeated.
 func TestTransientPollError(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.RedirectHandler("http://localhost:1/elsewhere", http.StatusTemporaryRedirect))
 	t.Cleanup(srv.Close)
 	client, err := cfapi.New(cfapi.Config{APIToken: "t", BaseURL: srv.URL})
@@ -75,5 +78,57 @@ func TestTransientPollError(t *testing.T) {
 		if got := transientPollError(c.err); got != c.want {
 			t.Errorf("%s (%v): transient %v, want %v", name, c.err, got, c.want)
 		}
+	}
+}
+
+// Tests shorten the schedule; the ladder keeps its shape and its cap, and an
+// unset schedule is the users' one.
+func TestPollSchedule_short(t *testing.T) {
+	t.Parallel()
+	s := pollSchedule{first: 50 * time.Millisecond, max: 200 * time.Millisecond}
+	var got []time.Duration
+	for attempt := 1; attempt <= 5; attempt++ {
+		got = append(got, s.delay(attempt))
+	}
+	want := []time.Duration{50 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 200 * time.Millisecond}
+	if !slices.Equal(got, want) {
+		t.Errorf("delays %v, want %v", got, want)
+	}
+	if s.orDefault() != s || (pollSchedule{}).orDefault() != defaultPollSchedule {
+		t.Error("orDefault must keep a set schedule and give users pollFirst and pollMax")
+	}
+}
+
+// A provider built without the link-time value (as every release is) polls
+// on the users' schedule.
+func TestLinkedPollSchedule(t *testing.T) {
+	// Not parallel: it sets the package variable the linker would.
+	for _, c := range []struct {
+		value string
+		want  pollSchedule
+		panic bool
+	}{
+		{"", pollSchedule{}, false},
+		{"50ms,200ms", pollSchedule{first: 50 * time.Millisecond, max: 200 * time.Millisecond}, false},
+		{"50ms", pollSchedule{}, true},
+		{"0s,1s", pollSchedule{}, true},
+		{"1s,50ms", pollSchedule{}, true},
+	} {
+		t.Run(c.value, func(t *testing.T) {
+			old := testPollSchedule
+			testPollSchedule = c.value
+			defer func() {
+				testPollSchedule = old
+				if r := recover(); (r != nil) != c.panic {
+					t.Errorf("panic %v, want panic %v", r, c.panic)
+				}
+			}()
+			if got := linkedPollSchedule(); got != c.want {
+				t.Errorf("schedule %+v, want %+v", got, c.want)
+			}
+			if got := New("test")().(*cfaopProvider).poll.orDefault(); c.value == "" && got != defaultPollSchedule {
+				t.Errorf("a release build polls on %+v, want %+v", got, defaultPollSchedule)
+			}
+		})
 	}
 }

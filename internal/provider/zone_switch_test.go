@@ -40,8 +40,15 @@ var zoneLevelSwitch = switchUnderTest{
 	set:          (*cfapi.Client).SetZoneSetting,
 }
 
-func TestAccGlobalSetting_lifecycle(t *testing.T) { testAccZoneSwitchLifecycle(t, globalSwitch) }
-func TestAccZoneSetting_lifecycle(t *testing.T)   { testAccZoneSwitchLifecycle(t, zoneLevelSwitch) }
+func TestAccGlobalSetting_lifecycle(t *testing.T) {
+	t.Parallel()
+	testAccZoneSwitchLifecycle(t, globalSwitch)
+}
+
+func TestAccZoneSetting_lifecycle(t *testing.T) {
+	t.Parallel()
+	testAccZoneSwitchLifecycle(t, zoneLevelSwitch)
+}
 
 // testAccZoneSwitchLifecycle covers create, update, import, drift in both
 // directions and destroy turning the switch off.
@@ -130,9 +137,11 @@ resource %q "test" {
 }
 
 func TestAccGlobalSetting_invalidZoneID(t *testing.T) {
+	t.Parallel()
 	testAccZoneSwitchInvalidZoneID(t, globalSwitch)
 }
 func TestAccZoneSetting_invalidZoneID(t *testing.T) {
+	t.Parallel()
 	testAccZoneSwitchInvalidZoneID(t, zoneLevelSwitch)
 }
 
@@ -154,6 +163,7 @@ resource %q "test" {
 }
 
 func TestAccZoneSetting_unknownZone(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	resource.Test(t, resource.TestCase{
