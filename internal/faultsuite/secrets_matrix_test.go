@@ -114,10 +114,17 @@ const matrixKeyTF = `variable "key" {
   sensitive = true
 }
 
+variable "delete_timeout" {
+  type = string
+}
+
 resource "cfaop_zone_certificate" "c" {
   zone_id     = var.zone_id
   certificate = var.certificate
   private_key = var.key
+  timeouts {
+    delete = var.delete_timeout
+  }
 }
 
 resource "cfaop_zone_certificate" "dup" {
@@ -132,6 +139,10 @@ const matrixKeyWOTF = `variable "key" {
   type      = string
   sensitive = true
   ephemeral = true
+}
+
+variable "delete_timeout" {
+  type = string
 }
 
 resource "cfaop_zone_certificate" "c" {
@@ -262,8 +273,10 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 	lost := testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("lost."+Zones[0]))
 	stranger := testcerts.MustLeaf(testcerts.WithRSA(2048))
 	firstPKCS1 := testcerts.PKCS1(t, first)
+	deleteTimeout := "20m"
 	vars := func(p testcerts.Pair, key string, version int, duplicate bool) map[string]any {
-		return map[string]any{"zone_id": zoneID, "certificate": p.CertPEM, "key": key, "key_version": version, "duplicate": duplicate}
+		return map[string]any{"zone_id": zoneID, "certificate": p.CertPEM, "key": key, "key_version": version, "duplicate": duplicate,
+			"delete_timeout": deleteTimeout}
 	}
 	ws.setVars(vars(first, first.KeyPEM, 1, false))
 
@@ -300,10 +313,13 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 	ops++ // refresh: an empty plan
 	step("refresh", 0, "plan", "-input=false", "-no-color", "-detailed-exitcode")
 
-	ops++ // update in place: the key's encoding, or the write-only version
+	ops++ // update in place: the write-only version, or the timeouts with the key in another encoding
 	if cv.writeOnly {
 		ws.setVars(vars(first, first.KeyPEM, 2, false))
 	} else {
+		// A re-encoded key alone plans nothing (same key); the timeouts
+		// change makes it an update that carries the key through apply.
+		deleteTimeout = "21m"
 		ws.setVars(vars(first, firstPKCS1, 1, false))
 	}
 	expect("update", step("update", 0, apply...), "1 changed, 0 destroyed")
