@@ -237,7 +237,7 @@ func (d *certificatesDataSource) Read(ctx context.Context, req datasource.ReadRe
 
 	certs, err := d.data.client.ListCertificates(ctx, d.kind, zoneID)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot List Certificates", apiErrorDetail(fmt.Sprintf("Listing the %ss of zone %s", d.kind, zoneID), err))
+		addAPIError(&resp.Diagnostics, d.data, "Cannot List Certificates", fmt.Sprintf("Listing the %ss of zone %s", d.kind, zoneID), err)
 		return
 	}
 	sortCertificates(certs)

@@ -69,7 +69,7 @@ func (d *hostnameBindingDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Read Hostname Binding", apiErrorDetail(fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err))
+		addAPIError(&resp.Diagnostics, d.data, "Cannot Read Hostname Binding", fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err)
 		return
 	}
 	m.set(zoneID, hostname, b)

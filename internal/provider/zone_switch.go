@@ -26,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &zoneSwitchResource{}
 	_ resource.ResourceWithImportState = &zoneSwitchResource{}
+	_ resource.ResourceWithModifyPlan  = &zoneSwitchResource{}
 )
 
 const switchTimeout = 5 * time.Minute
@@ -81,6 +82,21 @@ func (r *zoneSwitchResource) Configure(_ context.Context, req resource.Configure
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan checks, when the plan would write, that the zone exists and
+// that Cloudflare accepts the credentials (one zone read per run).
+func (r *zoneSwitchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) || r.data == nil {
+		return
+	}
+	var zoneID types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("zone_id"), &zoneID)...)
+	if resp.Diagnostics.HasError() || !known(zoneID) {
+		return
+	}
+	_, d := r.data.zones.check(ctx, zoneID.ValueString(), path.Root("zone_id"))
+	resp.Diagnostics.Append(d...)
+}
+
 func (r *zoneSwitchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
@@ -119,7 +135,7 @@ func (r *zoneSwitchResource) apply(ctx context.Context, timeout time.Duration, m
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
 	enabled, err := r.set(r.data.client, ctx, zoneID, m.Enabled.ValueBool())
 	if err != nil {
-		diags.AddError(fmt.Sprintf("Cannot Change %s", r.what), apiErrorDetail(fmt.Sprintf("Setting %s of zone %s to %t", r.what, zoneID, m.Enabled.ValueBool()), err))
+		addAPIError(&diags, r.data, fmt.Sprintf("Cannot Change %s", r.what), fmt.Sprintf("Setting %s of zone %s to %t", r.what, zoneID, m.Enabled.ValueBool()), err)
 		return diags
 	}
 	m.ID = types.StringValue(zoneID)
@@ -149,7 +165,7 @@ func (r *zoneSwitchResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot Read %s", r.what), apiErrorDetail(fmt.Sprintf("Reading %s of zone %s", r.what, zoneID), err))
+		addAPIError(&resp.Diagnostics, r.data, fmt.Sprintf("Cannot Read %s", r.what), fmt.Sprintf("Reading %s of zone %s", r.what, zoneID), err)
 		return
 	}
 	state.ID = types.StringValue(zoneID)
@@ -174,7 +190,7 @@ func (r *zoneSwitchResource) Delete(ctx context.Context, req resource.DeleteRequ
 	defer cancel()
 	zoneID := state.ZoneID.ValueString()
 	if _, err := r.set(r.data.client, ctx, zoneID, false); err != nil && !cfapi.IsNotFound(err) {
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot Turn Off %s", r.what), apiErrorDetail(fmt.Sprintf("Turning off %s of zone %s on destroy", r.what, zoneID), err))
+		addAPIError(&resp.Diagnostics, r.data, fmt.Sprintf("Cannot Turn Off %s", r.what), fmt.Sprintf("Turning off %s of zone %s on destroy", r.what, zoneID), err)
 	}
 }
 
