@@ -25,10 +25,10 @@ import (
 // at two endpoints; this file holds their shared implementation.
 
 var (
-	_ resource.ResourceWithConfigure        = &certificateResource{}
-	_ resource.ResourceWithImportState      = &certificateResource{}
-	_ resource.ResourceWithModifyPlan       = &certificateResource{}
-	_ resource.ResourceWithValidateConfig   = &certificateResource{}
+	_ resource.ResourceWithConfigure      = &certificateResource{}
+	_ resource.ResourceWithImportState    = &certificateResource{}
+	_ resource.ResourceWithModifyPlan     = &certificateResource{}
+	_ resource.ResourceWithValidateConfig = &certificateResource{}
 )
 
 const (
@@ -166,7 +166,6 @@ func certificateChanged(_ context.Context, req planmodifier.StringRequest, resp 
 	}
 	resp.RequiresReplace = !pemcert.SemanticallyEqual(req.StateValue.ValueString(), req.PlanValue.ValueString())
 }
-
 
 func (r *certificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
