@@ -262,7 +262,10 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 		zoneID := plan.ZoneID.ValueString()
 		_, d := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
 		resp.Diagnostics.Append(d...)
-		if creating && r.kind == cfapi.HostnameCertificate && !d.HasError() {
+		if creating && cert != nil && !d.HasError() {
+			r.checkAlreadyUploaded(ctx, zoneID, cert, &resp.Diagnostics)
+		}
+		if creating && r.kind == cfapi.HostnameCertificate && !resp.Diagnostics.HasError() {
 			r.checkHostnameLimit(ctx, zoneID, cert, &resp.Diagnostics)
 		}
 		if resp.Diagnostics.HasError() {
@@ -292,6 +295,32 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	plan.ExpiresOn = types.StringValue(info.NotAfter.UTC().Format(time.RFC3339))
 	plan.SHA256Fingerprint = types.StringValue(info.SHA256Fingerprint)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// checkAlreadyUploaded refuses, at plan time, to upload a certificate the
+// zone already holds (Cloudflare would answer 1406), unless the upload
+// journal shows that an interrupted earlier run sent it: Create adopts that.
+// It reads the run's shared listing of the zone's certificates.
+func (r *certificateResource) checkAlreadyUploaded(ctx context.Context, zoneID string, cert *x509.Certificate, diags *diag.Diagnostics) {
+	certs, err := r.data.certificates.List(ctx, r.kind, zoneID)
+	if err != nil {
+		return // not conclusive; the upload reports what Cloudflare says
+	}
+	fingerprint := pemcert.SHA256Fingerprint(cert)
+	for _, c := range certs {
+		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+			continue
+		}
+		parsed, err := pemcert.ParseLeaf(c.Certificate)
+		if err != nil || pemcert.SHA256Fingerprint(parsed) != fingerprint {
+			continue
+		}
+		if _, ok := r.data.journal.adoptable(ctx, zoneID, r.kind, fingerprint, c.UploadedOn); ok {
+			return
+		}
+		r.addUploadError(diags, zoneID, fingerprint, &c, nil)
+		return
+	}
 }
 
 // checkHostnameLimit refuses a new hostname certificate that would take
@@ -498,13 +527,18 @@ func (r *certificateResource) findByFingerprint(ctx context.Context, zoneID, fin
 
 // addUploadError explains a failed upload; found is the live certificate
 // with this fingerprint when a 1406 was answered and the listing found it.
+// A nil err means the plan found the certificate before any upload.
 func (r *certificateResource) addUploadError(diags *diag.Diagnostics, zoneID, fingerprint string, found *cfapi.Certificate, err error) {
-	if cfapi.HasCode(err, cfapi.CodeCertificateExists) {
+	if err == nil || cfapi.HasCode(err, cfapi.CodeCertificateExists) {
 		existing := "Cloudflare did not say which certificate it is."
 		importID := zoneID + "/<certificate_id>"
 		if found != nil {
 			existing = fmt.Sprintf("It is certificate %s (status %s).", found.ID, found.Status)
 			importID = zoneID + "/" + found.ID
+		}
+		said := " Found at plan time in the zone's certificate list, so nothing was uploaded."
+		if err != nil {
+			said = " Cloudflare said: " + apiCodes(err) + "."
 		}
 		// Terraform does not tell a provider the address of the resource it
 		// plans or applies, so the advice names the import ID exactly and
@@ -514,8 +548,8 @@ func (r *certificateResource) addUploadError(diags *diag.Diagnostics, zoneID, fi
 				"To manage it with this resource, import it instead of uploading it again: add this block next to the resource, with "+
 				"to set to this resource's address as shown in the plan (for example %s.app, or module.edge.%s.app[\"key\"]), and apply again:\n\n"+
 				"  import {\n    to = <this resource's address>\n    id = %q\n  }\n\n"+
-				"or run terraform import '<this resource's address>' %s once. The import ID is %s. Cloudflare said: %s.",
-				fingerprint, r.kind, zoneID, existing, r.typeName(), r.typeName(), importID, importID, importID, apiCodes(err)))
+				"or run terraform import '<this resource's address>' %s once.%s",
+				fingerprint, r.kind, zoneID, existing, r.typeName(), r.typeName(), importID, importID, said))
 		return
 	}
 	if cfapi.HasCode(err, cfapi.CodeOnlyLeafCertificate) {
