@@ -613,7 +613,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, r.data, "Cannot Read Certificate", fmt.Sprintf("Reading %s %s in zone %s", r.kind, id, zoneID), err)
+		addReadError(ctx, &resp.Diagnostics, r.data, "Cannot Read Certificate", fmt.Sprintf("Reading %s %s in zone %s", r.kind, id, zoneID), err)
 		return
 	}
 	cert, err := pemcert.ParseLeaf(got.Certificate)

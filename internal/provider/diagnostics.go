@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
@@ -31,6 +32,23 @@ func apiErrorDetail(attempt string, err error) string {
 		return fmt.Sprintf("%s failed: Cloudflare answered %s.%s", attempt, apiCodes(err), hint)
 	}
 	return fmt.Sprintf("%s failed: %s.%s", attempt, strings.TrimSuffix(err.Error(), "."), hint)
+}
+
+// addReadError reports a failed refresh of a resource. After the run's one
+// explanation of refused credentials, a refresh that fails for the same
+// reason adds nothing: the run already fails with that error, so the prior
+// state this Read leaves in place is neither planned from nor saved, and the
+// user sees one error instead of one per resource.
+func addReadError(ctx context.Context, diags *diag.Diagnostics, data *providerData, summary, attempt string, err error) {
+	if data != nil && data.zones != nil && isCredentialRefusal(err) {
+		if data.zones.firstRefusal() {
+			diags.AddError(summaryCredentialsRefused, attempt+" failed. "+credentialsRefusedDetail(data.zones.credentials, err))
+		} else {
+			tflog.Warn(ctx, attempt+" failed: Cloudflare refused the credentials (reported once per run)", map[string]any{"error": apiCodes(err)})
+		}
+		return
+	}
+	diags.AddError(summary, apiErrorDetail(attempt, err))
 }
 
 // addAPIError reports a failed API call. Refused credentials fail every

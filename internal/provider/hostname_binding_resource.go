@@ -406,7 +406,7 @@ func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, r.data, "Cannot Read Hostname Binding", fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err)
+		addReadError(ctx, &resp.Diagnostics, r.data, "Cannot Read Hostname Binding", fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err)
 		return
 	}
 	state.set(zoneID, hostname, got)

@@ -165,7 +165,7 @@ func (r *zoneSwitchResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, r.data, fmt.Sprintf("Cannot Read %s", r.what), fmt.Sprintf("Reading %s of zone %s", r.what, zoneID), err)
+		addReadError(ctx, &resp.Diagnostics, r.data, fmt.Sprintf("Cannot Read %s", r.what), fmt.Sprintf("Reading %s of zone %s", r.what, zoneID), err)
 		return
 	}
 	state.ID = types.StringValue(zoneID)
