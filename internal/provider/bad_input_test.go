@@ -257,7 +257,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"binding import with a URL", "cfaop_hostname_binding (import)", binding("app.example.com", someCertID), "import", zone + "/https://app.example.com",
 			[]string{"Invalid Import ID", "Import a hostname binding as <zone_id>/<hostname>"}},
 		{"switch import with a zone name", "cfaop_global_setting (import)", "resource \"cfaop_global_setting\" \"test\" {\n  zone_id = \"" + zone + "\"\n  enabled = true\n}\n", "import", "example.com",
-			[]string{"Invalid Import ID", "by its zone ID (32 hexadecimal characters)"}},
+			[]string{"Invalid Import ID", "by its zone ID (32 lower-case hexadecimal characters)"}},
 	}
 
 	targets := map[string]bool{}

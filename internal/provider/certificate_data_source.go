@@ -63,7 +63,7 @@ func (d *certificateDataSource) Metadata(_ context.Context, req datasource.Metad
 func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := certificateItemAttributes()
 	attrs["zone_id"] = schema.StringAttribute{
-		MarkdownDescription: "ID of the zone (32 hexadecimal characters).",
+		MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).",
 		Required:            true,
 		Validators:          []validatorString{zoneIDValidator{}},
 	}

@@ -81,7 +81,7 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 				PlanModifiers:       keep,
 			},
 			"zone_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the zone (32 hexadecimal characters). Changing it forces a new resource.",
+				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
 				Validators:          []validatorString{zoneIDValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -298,8 +298,11 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 }
 
 // checkAlreadyUploaded refuses, at plan time, to upload a certificate the
-// zone already holds (Cloudflare would answer 1406), unless the upload
+// zone already holds (Cloudflare would answer 1406), unless a resource of
+// this run holds it in state (a tainted one being replaced) or the upload
 // journal shows that an interrupted earlier run sent it: Create adopts that.
+// With -refresh=false the state is not read, so a tainted certificate being
+// replaced by the same one is refused here too; a refresh clears that.
 // It reads the run's shared listing of the zone's certificates.
 func (r *certificateResource) checkAlreadyUploaded(ctx context.Context, zoneID string, cert *x509.Certificate, diags *diag.Diagnostics) {
 	certs, err := r.data.certificates.List(ctx, r.kind, zoneID)
@@ -314,6 +317,11 @@ func (r *certificateResource) checkAlreadyUploaded(ctx context.Context, zoneID s
 		parsed, err := pemcert.ParseLeaf(c.Certificate)
 		if err != nil || pemcert.SHA256Fingerprint(parsed) != fingerprint {
 			continue
+		}
+		// Terraform plans a tainted resource as a creation (no prior state):
+		// the certificate it holds is replaced, deleted first, not a 1406.
+		if r.data.limits.isInState(c.ID) {
+			return
 		}
 		if _, ok := r.data.journal.adoptable(ctx, zoneID, r.kind, fingerprint, c.UploadedOn); ok {
 			return
@@ -629,6 +637,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	if r.kind == cfapi.HostnameCertificate {
 		r.data.limits.noteCertificate(id, zoneID)
 	}
+	r.data.limits.noteInState(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	// State holds the certificate: an earlier interrupted upload of it needs no adoption.
 	r.data.journal.forget(ctx, zoneID, r.kind, state.SHA256Fingerprint.ValueString())

@@ -198,7 +198,7 @@ func (d *certificatesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		MarkdownDescription: d.description,
 		Attributes: map[string]schema.Attribute{
 			"zone_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the zone (32 hexadecimal characters).",
+				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).",
 				Required:            true,
 				Validators:          []validatorString{zoneIDValidator{}},
 			},

@@ -90,7 +90,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 				PlanModifiers:       keep,
 			},
 			"zone_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the zone (32 hexadecimal characters). Changing it forces a new resource.",
+				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
 				Validators:          []validatorString{zoneIDValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -102,7 +102,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"certificate_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the `cfaop_hostname_certificate` to present. A zone-level certificate is not accepted. Changing it updates the binding in place.",
+				MarkdownDescription: "ID of the `cfaop_hostname_certificate` to present; it must be a hostname certificate of the binding's zone (a zone-level certificate or another zone's certificate is refused before anything is written). At most 100 hostnames per certificate. Changing it updates the binding in place.",
 				Required:            true,
 				Validators:          []validatorString{certificateIDValidator{}},
 			},

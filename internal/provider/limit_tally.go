@@ -41,11 +41,13 @@ type limitTally struct {
 	// certificateZones: hostname certificate ID → zone ID, for the
 	// certificates this run has read or planned.
 	certificateZones map[string]string
-	unknownKeys      int
+	// inState: IDs of certificates this run read from state (refresh).
+	inState     map[string]bool
+	unknownKeys int
 }
 
 func newLimitTally() *limitTally {
-	return &limitTally{uploads: map[string]map[string]bool{}, associations: map[string]map[string]bool{}, certificateZones: map[string]string{}}
+	return &limitTally{uploads: map[string]map[string]bool{}, associations: map[string]map[string]bool{}, certificateZones: map[string]string{}, inState: map[string]bool{}}
 }
 
 // unknownKey stands for a value not known at plan time: it is counted once
@@ -126,4 +128,19 @@ func (t *limitTally) certificateZone(certID string) (string, bool) {
 	defer t.mu.Unlock()
 	z, ok := t.certificateZones[certID]
 	return z, ok
+}
+
+// noteInState remembers a certificate that a resource of this run holds in
+// state, also a tainted one that Terraform is about to replace.
+func (t *limitTally) noteInState(certID string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.inState[certID] = true
+}
+
+// isInState reports whether a resource of this run holds the certificate.
+func (t *limitTally) isInState(certID string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.inState[certID]
 }

@@ -62,7 +62,7 @@ func (r *zoneSwitchResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"zone_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the zone (32 hexadecimal characters). Changing it forces a new resource: the old zone's setting is turned off.",
+				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource: the old zone's setting is turned off.",
 				Required:            true,
 				Validators:          []validatorString{zoneIDValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -197,7 +197,7 @@ func (r *zoneSwitchResource) Delete(ctx context.Context, req resource.DeleteRequ
 func (r *zoneSwitchResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !zoneIDPattern.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import %s by its zone ID (32 hexadecimal characters), for example: terraform import cfaop_%s.this 023e105f4ecef8ad9ca31a8372d0c353. Got %q.", r.what, r.typeSuffix, req.ID))
+			fmt.Sprintf("Import %s by its zone ID (32 lower-case hexadecimal characters), for example: terraform import cfaop_%s.this 023e105f4ecef8ad9ca31a8372d0c353. Got %q.", r.what, r.typeSuffix, req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), req.ID)...)
