@@ -133,6 +133,11 @@ func (r *zoneSwitchResource) apply(ctx context.Context, timeout time.Duration, m
 	defer cancel()
 	zoneID := m.ZoneID.ValueString()
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
+	// Checked at plan time when the zone ID was known; this covers the
+	// rest, before the write (the zone is read once per run).
+	if _, d := r.data.zones.check(ctx, zoneID, path.Root("zone_id")); d.HasError() {
+		return d
+	}
 	enabled, err := r.set(r.data.client, ctx, zoneID, m.Enabled.ValueBool())
 	if err != nil {
 		addAPIError(&diags, r.data, fmt.Sprintf("Cannot Change %s", r.what), fmt.Sprintf("Setting %s of zone %s to %t", r.what, zoneID, m.Enabled.ValueBool()), err)
