@@ -33,8 +33,8 @@ func (zoneIDValidator) ValidateString(_ context.Context, req validator.StringReq
 	v := req.ConfigValue.ValueString()
 	if lower := strings.ToLower(v); lower != v && zoneIDPattern.MatchString(lower) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Zone ID Must Be Lower Case",
-			fmt.Sprintf("%s must be written in lower case: Cloudflare zone IDs are 32 lower-case hexadecimal characters, and the API "+
-				"does not find the zone under %q. It is the same ID, so just lower-case it: %q (in an expression, lower(...)).", req.Path, v, lower))
+			fmt.Sprintf("%s must be written in lower case, got %q: Cloudflare zone IDs are 32 lower-case hexadecimal characters. "+
+				"It is the same ID, so just lower-case it: %q (in an expression, lower(...)).", req.Path, v, lower))
 		return
 	}
 	if !zoneIDPattern.MatchString(v) {
