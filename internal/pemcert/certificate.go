@@ -164,32 +164,16 @@ func SemanticallyEqual(a, b string) bool {
 }
 
 // SHA256Fingerprint returns the SHA-256 of the certificate's DER as lowercase
-// hex without separators, e.g. "9a1a...". It returns "" for a nil certificate.
+// hex without separators, e.g. "9a1a...": the one fingerprint format of the
+// provider's state and diagnostics (`openssl x509 -noout -fingerprint -sha256`
+// prints the same digits in upper case with colons). It returns "" for a nil
+// certificate.
 func SHA256Fingerprint(cert *x509.Certificate) string {
 	if cert == nil {
 		return ""
 	}
 	sum := sha256.Sum256(cert.Raw)
 	return hex.EncodeToString(sum[:])
-}
-
-// SHA256FingerprintColon returns the SHA-256 of the certificate's DER as
-// uppercase hex pairs joined by colons, e.g. "9A:1A:...", the form printed by
-// `openssl x509 -fingerprint -sha256`. It returns "" for a nil certificate.
-func SHA256FingerprintColon(cert *x509.Certificate) string {
-	if cert == nil {
-		return ""
-	}
-	sum := sha256.Sum256(cert.Raw)
-	const hexDigits = "0123456789ABCDEF"
-	out := make([]byte, 0, len(sum)*3-1)
-	for i, c := range sum {
-		if i > 0 {
-			out = append(out, ':')
-		}
-		out = append(out, hexDigits[c>>4], hexDigits[c&0x0f])
-	}
-	return string(out)
 }
 
 // Info is a summary of a certificate suitable for computed attributes.

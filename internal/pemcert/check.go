@@ -57,7 +57,7 @@ func CheckCertificate(pemText string, now time.Time, warnWithin time.Duration) [
 	var findings []Finding
 	if isCA(cert) {
 		findings = append(findings, newFinding(CodeCACertificate,
-			fmt.Sprintf(detailCA, subject, SHA256FingerprintColon(cert))))
+			fmt.Sprintf(detailCA, subject, SHA256Fingerprint(cert))))
 	}
 	if now.Before(cert.NotBefore) {
 		findings = append(findings, newFinding(CodeNotYetValid,
@@ -160,5 +160,5 @@ func CheckPair(certPEM, keyPEM string) []Finding {
 		types = fmt.Sprintf("both are %s keys, but different ones", certType)
 	}
 	return []Finding{newFinding(CodeKeyMismatch,
-		fmt.Sprintf(detailMismatch, subjectLabel(cert), SHA256FingerprintColon(cert), types))}
+		fmt.Sprintf(detailMismatch, subjectLabel(cert), SHA256Fingerprint(cert), types))}
 }

@@ -122,7 +122,7 @@ func TestCheckCertificate(t *testing.T) {
 			[]string{"2. (not a valid certificate)"}}}},
 
 		{"ca", ca().CertPEM, warn, []want{{pemcert.CodeCACertificate, pemcert.SummaryCACertificate, pemcert.SeverityError,
-			[]string{"CN=Example Origin Pull CA", pemcert.SHA256FingerprintColon(ca().Cert), "CA:TRUE", "1412", `"Only leaf certificate is allowed."`, "signed by this CA", "origin"}}}},
+			[]string{"CN=Example Origin Pull CA", pemcert.SHA256Fingerprint(ca().Cert), "CA:TRUE", "1412", `"Only leaf certificate is allowed."`, "signed by this CA", "origin"}}}},
 		{"expired", expired.CertPEM, warn, []want{{pemcert.CodeExpired, pemcert.SummaryExpired, pemcert.SeverityError,
 			[]string{`"CN=client.example.com,O=cfaop test"`, "expired on " + date(expired, true), "Issue a new certificate"}}}},
 		{"expired, no warning window", expired.CertPEM, 0, []want{{pemcert.CodeExpired, pemcert.SummaryExpired, pemcert.SeverityError, nil}}},
@@ -343,7 +343,7 @@ func TestCheckPair(t *testing.T) {
 	ec, other, rsaP, ed := ecLeaf(), ecOther(), rsaLeaf(), edLeaf()
 	mismatch := func(detail ...string) []want {
 		return []want{{pemcert.CodeKeyMismatch, pemcert.SummaryKeyDoesNotMatchCertificate, pemcert.SeverityError,
-			append(detail, `"CN=client.example.com,O=cfaop test"`, pemcert.SHA256FingerprintColon(ec.Cert), "openssl pkey -in key.pem -pubout")}}
+			append(detail, `"CN=client.example.com,O=cfaop test"`, pemcert.SHA256Fingerprint(ec.Cert), "openssl pkey -in key.pem -pubout")}}
 	}
 	tests := []struct {
 		name      string

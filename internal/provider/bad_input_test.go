@@ -125,11 +125,11 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"base_url without a host", "provider", provider(`api_token = "t"` + "\n" + `base_url = "https://"`), "plan", "",
 			[]string{"Invalid Cloudflare Provider Configuration", `base_url "https://" has no host name`}},
 		{"base_url where nothing listens", "provider", provider(`api_token = "t"` + "\n" + `base_url = "http://127.0.0.1:1"` + "\nmax_retries = 0"), "plan", "",
-			[]string{"Cannot List Certificates", "Listing the zone certificates of zone " + zone + " failed.", "connection refused"}},
+			[]string{"Cannot List Certificates", "Listing the zone certificates of zone " + zone + " failed: list zone certificates:", "connection refused."}},
 		{"base_url of a server that is not the API", "provider", provider(`api_token = "t"` + "\n" + fmt.Sprintf("base_url = %q", html.URL) + "\nmax_retries = 0"), "plan", "",
-			[]string{"Cannot List Certificates", "Listing the zone certificates of zone " + zone + " failed."}},
+			[]string{"Cannot List Certificates", "Listing the zone certificates of zone " + zone + " failed: list zone certificates:", "content-type 'text/html'"}},
 		{"wrong API token", "provider", provider(endpoint + `api_token = "not-the-token"`), "plan", "",
-			[]string{"Cannot List Certificates", "Check the API token (or key and email): it must be valid", "10000: Authentication error"}},
+			[]string{"Cloudflare Refused The Credentials", "Cloudflare refused the credentials from api_token in the provider block", "Cloudflare said: HTTP 403, 10000 Authentication error"}},
 		{"max_backoff not a duration", "provider", provider(endpoint + `api_token = "t"` + "\n" + `max_backoff = "soon"`), "plan", "",
 			[]string{"Invalid Duration", `max_backoff must be a positive duration such as 30s or 2m, got "soon".`}},
 		{"max_retries out of range", "provider", provider(endpoint + `api_token = "t"` + "\nmax_retries = 99"), "plan", "",
@@ -191,11 +191,11 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			fmt.Sprintf("private_key_wo = %q\n  private_key_wo_version = 1", good.KeyPEM)), "plan", "",
 			[]string{"Conflicting Private Keys", "Both private_key and private_key_wo are set."}},
 		{"write-only key without version", "cfaop_hostname_certificate", cert("cfaop_hostname_certificate", good.CertPEM, "private_key_wo", good.KeyPEM, ""), "plan", "",
-			[]string{"Invalid Attribute Combination", "private_key_wo_version"}},
+			[]string{"Missing Private Key Version", "private_key_wo is set but private_key_wo_version is not.", "set private_key_wo_version = 1"}},
 		{"zone name instead of zone ID", "cfaop_zone_certificate", strings.Replace(zc(good.CertPEM, good.KeyPEM), zone, "example.com", 1), "plan", "",
-			[]string{"Invalid Zone ID", `zone_id must be the zone's 32-character hexadecimal ID (for example 023e105f4ecef8ad9ca31a8372d0c353), got "example.com".`}},
-		{"unknown zone", "cfaop_hostname_certificate", strings.Replace(hc(good.CertPEM, good.KeyPEM), zone, unknownZone, 1), "apply", "",
-			[]string{"Cannot Upload Certificate", "Uploading the hostname certificate to zone " + unknownZone + " failed. Check that the zone ID is right"}},
+			[]string{"Invalid Zone ID", `zone_id must be the zone's ID, 32 lower-case hexadecimal characters (for example 023e105f4ecef8ad9ca31a8372d0c353), got "example.com".`}},
+		{"unknown zone", "cfaop_hostname_certificate", strings.Replace(hc(good.CertPEM, good.KeyPEM), zone, unknownZone, 1), "plan", "",
+			[]string{"Zone Not Found", "Cloudflare has no zone with ID " + unknownZone + " that these credentials can see", "Cloudflare said: HTTP 404, 7003"}},
 
 		// Hostname bindings.
 		{"hostname with scheme", "cfaop_hostname_binding", binding("https://app.example.com", someCertID), "plan", "",
@@ -214,20 +214,20 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			[]string{"Invalid Hostname", "hostname must not be empty"}},
 		{"hostname with an underscore label", "cfaop_hostname_binding", binding("app_1.example.com", someCertID), "plan", "",
 			[]string{"Invalid Hostname", `hostname must be a fully qualified hostname made of letters, digits and hyphens separated by dots`}},
-		{"hostname outside the zone", "cfaop_hostname_binding", binding("app.example.org", hostCert.ID), "apply", "",
-			[]string{"Cannot Bind Hostname", "Binding app.example.org to hostname certificate " + hostCert.ID, "is not inside zone"}},
+		{"hostname outside the zone", "cfaop_hostname_binding", binding("app.example.org", hostCert.ID), "plan", "",
+			[]string{"Hostname Outside The Zone", "app.example.org is not in zone example.com (ID " + zone + ")", "set zone_id to the zone that holds app.example.org"}},
 		{"certificate ID that is not an ID", "cfaop_hostname_binding", binding("app.example.com", "cert-1"), "plan", "",
 			[]string{"Invalid Certificate ID", `certificate_id must be a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, got "cert-1".`}},
-		{"zone certificate bound to a hostname", "cfaop_hostname_binding", binding("app.example.com", zoneCert.ID), "plan", "",
+		{"zone certificate bound to a hostname", "cfaop_hostname_binding", binding("app.example.com", zoneCert.ID), "apply", "",
 			[]string{"Zone Certificate Given Where A Hostname Certificate Is Required", "certificate_id " + zoneCert.ID + " is a zone-level certificate"}},
-		{"certificate that does not exist", "cfaop_hostname_binding", binding("app.example.com", someCertID), "plan", "",
-			[]string{"Hostname Certificate Not Found", "No live hostname certificate " + someCertID + " in zone " + zone + ": it does not exist."}},
+		{"certificate that does not exist", "cfaop_hostname_binding", binding("app.example.com", someCertID), "apply", "",
+			[]string{"Certificate Not In This Zone", "zone " + zone + " (example.com) has no hostname certificate " + someCertID + ". Either the certificate belongs to another zone"}},
 
 		// Switches.
 		{"switch with a zone name", "cfaop_global_setting", "resource \"cfaop_global_setting\" \"test\" {\n  zone_id = \"example.com\"\n  enabled = true\n}\n", "plan", "",
 			[]string{"Invalid Zone ID", `got "example.com"`}},
-		{"switch of an unknown zone", "cfaop_zone_setting", fmt.Sprintf("resource \"cfaop_zone_setting\" \"test\" {\n  zone_id = %q\n  enabled = true\n}\n", unknownZone), "apply", "",
-			[]string{"Cannot Change Zone-Level Authenticated Origin Pulls", "Check that the zone ID is right"}},
+		{"switch of an unknown zone", "cfaop_zone_setting", fmt.Sprintf("resource \"cfaop_zone_setting\" \"test\" {\n  zone_id = %q\n  enabled = true\n}\n", unknownZone), "plan", "",
+			[]string{"Zone Not Found", "Cloudflare has no zone with ID " + unknownZone}},
 
 		// Data sources.
 		{"certificate data source: unknown ID", "cfaop_zone_certificate (data)", fmt.Sprintf("data \"cfaop_zone_certificate\" \"test\" {\n  zone_id = %q\n  id = %q\n}\n", zone, someCertID), "plan", "",
@@ -261,7 +261,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"binding import with a URL", "cfaop_hostname_binding (import)", binding("app.example.com", someCertID), "import", zone + "/https://app.example.com",
 			[]string{"Invalid Import ID", "Import a hostname binding as <zone_id>/<hostname>"}},
 		{"switch import with a zone name", "cfaop_global_setting (import)", "resource \"cfaop_global_setting\" \"test\" {\n  zone_id = \"" + zone + "\"\n  enabled = true\n}\n", "import", "example.com",
-			[]string{"Invalid Import ID", "by its zone ID (32 hexadecimal characters)"}},
+			[]string{"Invalid Import ID", "by its zone ID (32 lower-case hexadecimal characters)"}},
 	}
 
 	targets := map[string]bool{}
@@ -292,7 +292,8 @@ func TestAccBadInputCatalogue(t *testing.T) {
 					writes += n
 				}
 			}
-			if tc.stage != "apply" && writes > 0 {
+			// Apply-stage refusals are made before the write, too.
+			if writes > 0 {
 				t.Errorf("a configuration refused at %s sent %d write requests: %v", tc.stage, writes, env.countsSnapshot())
 			}
 			if after := stateJSON(t, env); after != before {

@@ -38,6 +38,36 @@ func newCertificateCache(client *cfapi.Client) *certificateCache {
 // certificates are not listed) is read by ID, so its exact status or the
 // API's 404 reaches the caller.
 func (c *certificateCache) Get(ctx context.Context, kind cfapi.CertificateKind, zoneID, id string) (cfapi.Certificate, error) {
+	e, err := c.entry(ctx, kind, zoneID)
+	if err == nil && e.err == nil {
+		if cert, found := e.certs[id]; found {
+			return cert, nil
+		}
+	}
+	if err != nil {
+		return cfapi.Certificate{}, err
+	}
+	return c.client.GetCertificate(ctx, kind, zoneID, id)
+}
+
+// List returns the zone's certificates of one kind from the same listing.
+func (c *certificateCache) List(ctx context.Context, kind cfapi.CertificateKind, zoneID string) ([]cfapi.Certificate, error) {
+	e, err := c.entry(ctx, kind, zoneID)
+	if err == nil {
+		err = e.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cfapi.Certificate, 0, len(e.certs))
+	for _, cert := range e.certs {
+		out = append(out, cert)
+	}
+	return out, nil
+}
+
+// entry returns the zone's listing, made by the first caller.
+func (c *certificateCache) entry(ctx context.Context, kind cfapi.CertificateKind, zoneID string) (*certificateCacheEntry, error) {
 	key := certificateCacheKey{kind, zoneID}
 	c.mu.Lock()
 	e, ok := c.entries[key]
@@ -55,20 +85,15 @@ func (c *certificateCache) Get(ctx context.Context, kind cfapi.CertificateKind, 
 		if err != nil {
 			c.invalidate(key, e) // a failed listing is not remembered
 		}
-	} else {
-		c.mu.Unlock()
-		select {
-		case <-e.ready:
-		case <-ctx.Done():
-			return cfapi.Certificate{}, ctx.Err()
-		}
+		return e, nil
 	}
-	if e.err == nil {
-		if cert, found := e.certs[id]; found {
-			return cert, nil
-		}
+	c.mu.Unlock()
+	select {
+	case <-e.ready:
+		return e, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	return c.client.GetCertificate(ctx, kind, zoneID, id)
 }
 
 // Invalidate forgets a zone's certificates of one kind after a write.

@@ -63,7 +63,7 @@ func (d *certificateDataSource) Metadata(_ context.Context, req datasource.Metad
 func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := certificateItemAttributes()
 	attrs["zone_id"] = schema.StringAttribute{
-		MarkdownDescription: "ID of the zone (32 hexadecimal characters).",
+		MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).",
 		Required:            true,
 		Validators:          []validatorString{zoneIDValidator{}},
 	}
@@ -95,7 +95,7 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 		d.addNotFoundError(&resp.Diagnostics, zoneID, id, "", err)
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot Read Certificate", apiErrorDetail(fmt.Sprintf("Reading %s %s in zone %s", d.kind, id, zoneID), err))
+		addAPIError(&resp.Diagnostics, d.data, "Cannot Read Certificate", fmt.Sprintf("Reading %s %s in zone %s", d.kind, id, zoneID), err)
 		return
 	case isDeletedStatus(got.Status):
 		d.addNotFoundError(&resp.Diagnostics, zoneID, id, got.Status, nil)
@@ -125,7 +125,7 @@ func (d *certificateDataSource) addNotFoundError(diags *diag.Diagnostics, zoneID
 	detail += fmt.Sprintf(". Check the ID (cfaop_%ss lists the zone's certificates) and that zone_id is the zone it was uploaded to; "+
 		"a %s is read with a different data source.", d.typeSuffix, other)
 	if err != nil {
-		detail += "\n\nError: " + err.Error()
+		detail += " Cloudflare said: " + apiCodes(err) + "."
 	}
 	diags.AddAttributeError(path.Root("id"), "Certificate Not Found", detail)
 }

@@ -2,12 +2,12 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -25,11 +25,10 @@ import (
 // at two endpoints; this file holds their shared implementation.
 
 var (
-	_ resource.ResourceWithConfigure        = &certificateResource{}
-	_ resource.ResourceWithImportState      = &certificateResource{}
-	_ resource.ResourceWithModifyPlan       = &certificateResource{}
-	_ resource.ResourceWithValidateConfig   = &certificateResource{}
-	_ resource.ResourceWithConfigValidators = &certificateResource{}
+	_ resource.ResourceWithConfigure      = &certificateResource{}
+	_ resource.ResourceWithImportState    = &certificateResource{}
+	_ resource.ResourceWithModifyPlan     = &certificateResource{}
+	_ resource.ResourceWithValidateConfig = &certificateResource{}
 )
 
 const (
@@ -82,7 +81,7 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 				PlanModifiers:       keep,
 			},
 			"zone_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the zone (32 hexadecimal characters). Changing it forces a new resource.",
+				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
 				Validators:          []validatorString{zoneIDValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -169,12 +168,6 @@ func certificateChanged(_ context.Context, req planmodifier.StringRequest, resp 
 	resp.RequiresReplace = !pemcert.SemanticallyEqual(req.StateValue.ValueString(), req.PlanValue.ValueString())
 }
 
-func (r *certificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.RequiredTogether(path.MatchRoot("private_key_wo"), path.MatchRoot("private_key_wo_version")),
-	}
-}
-
 func (r *certificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
@@ -188,10 +181,18 @@ func (r *certificateResource) ValidateConfig(ctx context.Context, req resource.V
 		return
 	}
 	switch {
+	case cfg.PrivateKey.IsNull() && cfg.PrivateKeyWO.IsNull() && !cfg.PrivateKeyWOVersion.IsNull():
+		// private_key_wo_version is set, so the key attribute most likely is
+		// too, and its value is null: an unset (ephemeral) variable.
+		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), summaryKeyValueMissing, keyValueMissingDetail("private_key_wo"))
 	case cfg.PrivateKey.IsNull() && cfg.PrivateKeyWO.IsNull():
 		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), "Missing Private Key",
 			"Cloudflare needs the certificate's private key to present the certificate. Set private_key_wo together with "+
 				"private_key_wo_version (Terraform 1.11+; the key never lands in state), or private_key (stored in state, marked sensitive).")
+	case !cfg.PrivateKeyWO.IsNull() && cfg.PrivateKeyWOVersion.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo_version"), "Missing Private Key Version",
+			"private_key_wo is set but private_key_wo_version is not. Terraform cannot see a change of a write-only value, so set "+
+				"private_key_wo_version = 1 and raise it whenever the key changes.")
 	case !cfg.PrivateKey.IsNull() && !cfg.PrivateKeyWO.IsNull():
 		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), "Conflicting Private Keys",
 			"Both private_key and private_key_wo are set. Keep only one: private_key_wo keeps the key out of state.")
@@ -217,20 +218,63 @@ func (r *certificateResource) ValidateConfig(ctx context.Context, req resource.V
 	}
 }
 
+const summaryKeyValueMissing = "Private Key Value Is Null"
+
+// keyValueMissingDetail explains a key attribute whose value is null,
+// typically an ephemeral variable that was not given.
+func keyValueMissingDetail(attr string) string {
+	return attr + " is null: either it is not set, or the expression it is set to evaluated to null. This usually means an input or " +
+		"ephemeral variable was not given, e.g. variable \"private_key\" { ephemeral = true } without TF_VAR_private_key or -var; " +
+		"ephemeral variables must be given again when a saved plan is applied. Give the variable a value (the key's PEM text, " +
+		"e.g. TF_VAR_private_key=\"$(cat client.key)\") and run Terraform again. If the attribute is really not set, set " +
+		"private_key_wo together with private_key_wo_version, or private_key."
+}
+
 // ModifyPlan warns about a certificate close to expiry, and on replacement
-// plans the values that can be known from the certificate itself.
+// plans the values that can be known from the certificate itself. When the
+// plan would upload, it first checks what Cloudflare would refuse halfway
+// through an apply: a zone that does not exist, refused credentials and,
+// for hostname certificates, the zone's limit of 10.
 func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan certificateModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !known(plan.Certificate.StringValue) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	cert, err := pemcert.ParseLeaf(plan.Certificate.ValueString())
-	if err != nil {
-		return // ValidateConfig reported it
+	creating := req.State.Raw.IsNull()
+	replacing := creating
+	if !creating {
+		var state certificateModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if r.kind == cfapi.HostnameCertificate && known(state.ID) && r.data != nil {
+			r.data.limits.noteCertificate(state.ID.ValueString(), state.ZoneID.ValueString())
+		}
+		replacing = !known(plan.Certificate.StringValue) || !state.ZoneID.Equal(plan.ZoneID) ||
+			!pemcert.SemanticallyEqual(state.Certificate.ValueString(), plan.Certificate.ValueString())
+	}
+	var cert *x509.Certificate
+	if known(plan.Certificate.StringValue) {
+		cert, _ = pemcert.ParseLeaf(plan.Certificate.ValueString()) // nil when invalid: ValidateConfig reported it
+	}
+	if replacing && r.data != nil && known(plan.ZoneID) {
+		zoneID := plan.ZoneID.ValueString()
+		_, d := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
+		resp.Diagnostics.Append(d...)
+		if creating && cert != nil && !d.HasError() {
+			r.checkAlreadyUploaded(ctx, zoneID, cert, &resp.Diagnostics)
+		}
+		if creating && r.kind == cfapi.HostnameCertificate && !resp.Diagnostics.HasError() {
+			r.checkHostnameLimit(ctx, zoneID, cert, &resp.Diagnostics)
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if cert == nil {
+		return
 	}
 	if r.data != nil && r.data.expiryWarning > 0 {
 		for _, f := range pemcert.CheckCertificate(plan.Certificate.ValueString(), time.Now(), r.data.expiryWarning) {
@@ -238,13 +282,6 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 				resp.Diagnostics.AddAttributeWarning(path.Root("certificate"), f.Summary, f.Detail)
 			}
 		}
-	}
-	replacing := req.State.Raw.IsNull()
-	if !replacing {
-		var state certificateModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		replacing = !pemcert.SemanticallyEqual(state.Certificate.ValueString(), plan.Certificate.ValueString()) ||
-			!state.ZoneID.Equal(plan.ZoneID)
 	}
 	if !replacing {
 		return
@@ -259,6 +296,78 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	plan.ExpiresOn = types.StringValue(info.NotAfter.UTC().Format(time.RFC3339))
 	plan.SHA256Fingerprint = types.StringValue(info.SHA256Fingerprint)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// checkAlreadyUploaded refuses, at plan time, to upload a certificate the
+// zone already holds (Cloudflare would answer 1406), unless a resource of
+// this run holds it in state (a tainted one being replaced) or the upload
+// journal shows that an interrupted earlier run sent it: Create adopts that.
+// With -refresh=false the state is not read, so a tainted certificate being
+// replaced by the same one is refused here too; a refresh clears that.
+// It reads the run's shared listing of the zone's certificates.
+func (r *certificateResource) checkAlreadyUploaded(ctx context.Context, zoneID string, cert *x509.Certificate, diags *diag.Diagnostics) {
+	certs, err := r.data.certificates.List(ctx, r.kind, zoneID)
+	if err != nil {
+		return // not conclusive; the upload reports what Cloudflare says
+	}
+	fingerprint := pemcert.SHA256Fingerprint(cert)
+	for _, c := range certs {
+		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+			continue
+		}
+		parsed, err := pemcert.ParseLeaf(c.Certificate)
+		if err != nil || pemcert.SHA256Fingerprint(parsed) != fingerprint {
+			continue
+		}
+		// Terraform plans a tainted resource as a creation (no prior state):
+		// the certificate it holds is replaced, deleted first, not a 1406.
+		if r.data.limits.isInState(c.ID) {
+			return
+		}
+		if _, ok := r.data.journal.adoptable(ctx, zoneID, r.kind, fingerprint, c.UploadedOn); ok {
+			return
+		}
+		r.addUploadError(diags, zoneID, fingerprint, &c, nil)
+		return
+	}
+}
+
+// checkHostnameLimit refuses a new hostname certificate that would take
+// its zone past Cloudflare's limit of 10, counting by the rule in
+// limit_tally.go: the zone's live hostname certificates (from the run's
+// shared listing) plus the ones this run uploads. cert is nil when the
+// certificate is not known yet.
+func (r *certificateResource) checkHostnameLimit(ctx context.Context, zoneID string, cert *x509.Certificate, diags *diag.Diagnostics) {
+	certs, err := r.data.certificates.List(ctx, r.kind, zoneID)
+	if err != nil {
+		return // not conclusive; the upload reports what Cloudflare says
+	}
+	live := map[string]bool{}
+	for _, c := range certs {
+		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+			continue
+		}
+		if parsed, err := pemcert.ParseLeaf(c.Certificate); err == nil {
+			live[pemcert.SHA256Fingerprint(parsed)] = true
+		} else {
+			live["id:"+c.ID] = true
+		}
+	}
+	key := r.data.limits.unknownKey()
+	if cert != nil {
+		key = pemcert.SHA256Fingerprint(cert)
+	}
+	total, planned := r.data.limits.addUpload(zoneID, key, live)
+	if total <= maxHostnameCertificatesPerZone {
+		return
+	}
+	diags.AddAttributeError(path.Root("zone_id"), "Too Many Hostname Certificates In Zone",
+		fmt.Sprintf("Zone %s would hold %d hostname certificates: %d exist at Cloudflare and this run uploads %d (this one included). "+
+			"Cloudflare allows at most %d per zone and would refuse this upload (code 1416) after the others were made, so the plan stops here "+
+			"and nothing is written. Delete hostname certificates that no hostname uses (remove their cfaop_hostname_certificate resources "+
+			"and apply, or delete them in the dashboard) or upload fewer in one zone. Deletions planned in the same run are not counted, "+
+			"because Terraform does not order them before this upload: apply them first, e.g. terraform apply -target=<address of the certificate to delete>.",
+			zoneID, total, total-planned, planned, maxHostnameCertificatesPerZone))
 }
 
 func (r *certificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -282,7 +391,14 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	if keyPEM == "" {
 		keyPEM, keyAttr = cfg.PrivateKeyWO.ValueString(), "private_key_wo"
 	}
-	// Values unknown at plan time are checked now, before anything is sent.
+	if keyPEM == "" {
+		resp.Diagnostics.AddAttributeError(path.Root(keyAttr), summaryKeyValueMissing, keyValueMissingDetail(keyAttr))
+		return
+	}
+	// Values unknown at plan time are checked now, before anything is sent;
+	// so is the zone, when its ID was not known at plan time.
+	_, zoneDiags := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
+	resp.Diagnostics.Append(zoneDiags...)
 	findings := pemcert.CheckCertificate(plan.Certificate.ValueString(), time.Now(), 0)
 	addFindings(&resp.Diagnostics, path.Root("certificate"), onlyErrors(findings))
 	if !hasErrorFinding(findings) {
@@ -323,6 +439,9 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	ctx = tflog.SetField(ctx, "certificate_id", uploaded.ID)
+	if r.kind == cfapi.HostnameCertificate {
+		r.data.limits.noteCertificate(uploaded.ID, zoneID)
+	}
 	fillCertificate(&plan, uploaded, info)
 	// Saved before waiting: if the wait fails, Terraform keeps the certificate
 	// as tainted and replaces it next time instead of leaving an orphan.
@@ -417,27 +536,38 @@ func (r *certificateResource) findByFingerprint(ctx context.Context, zoneID, fin
 
 // addUploadError explains a failed upload; found is the live certificate
 // with this fingerprint when a 1406 was answered and the listing found it.
+// A nil err means the plan found the certificate before any upload.
 func (r *certificateResource) addUploadError(diags *diag.Diagnostics, zoneID, fingerprint string, found *cfapi.Certificate, err error) {
-	if cfapi.HasCode(err, cfapi.CodeCertificateExists) {
+	if err == nil || cfapi.HasCode(err, cfapi.CodeCertificateExists) {
 		existing := "Cloudflare did not say which certificate it is."
 		importID := zoneID + "/<certificate_id>"
 		if found != nil {
 			existing = fmt.Sprintf("It is certificate %s (status %s).", found.ID, found.Status)
 			importID = zoneID + "/" + found.ID
 		}
+		said := " Found at plan time in the zone's certificate list, so nothing was uploaded."
+		if err != nil {
+			said = " Cloudflare said: " + apiCodes(err) + "."
+		}
+		// Terraform does not tell a provider the address of the resource it
+		// plans or applies, so the advice names the import ID exactly and
+		// leaves the address to the user.
 		diags.AddAttributeError(path.Root("certificate"), "Certificate Already Uploaded",
 			fmt.Sprintf("Cloudflare already has this certificate (SHA-256 %s) as a %s in zone %s, and Terraform did not upload it. %s "+
-				"To manage it with Terraform, import it instead of uploading it again:\n\n  terraform import %s.<name> %s\n\n"+
-				"or add an import block with id = %q.\n\nError: %s",
-				fingerprint, r.kind, zoneID, existing, r.typeName(), importID, importID, err))
+				"To manage it with this resource, import it instead of uploading it again: add this block next to the resource, with "+
+				"to set to this resource's address as shown in the plan (for example %s.app, or module.edge.%s.app[\"key\"]), and apply again:\n\n"+
+				"  import {\n    to = <this resource's address>\n    id = %q\n  }\n\n"+
+				"or run terraform import '<this resource's address>' %s once.%s",
+				fingerprint, r.kind, zoneID, existing, r.typeName(), r.typeName(), importID, importID, said))
 		return
 	}
 	if cfapi.HasCode(err, cfapi.CodeOnlyLeafCertificate) {
 		diags.AddAttributeError(path.Root("certificate"), pemcert.SummaryCACertificate,
-			"Cloudflare accepts only a leaf certificate here. Upload a leaf certificate signed by your CA and install the CA on the origin.\n\nError: "+err.Error())
+			"Cloudflare accepts only a leaf certificate here. Upload a leaf certificate signed by your CA and install the CA on the origin. "+
+				"Cloudflare said: "+apiCodes(err)+".")
 		return
 	}
-	diags.AddError("Cannot Upload Certificate", apiErrorDetail(fmt.Sprintf("Uploading the %s to zone %s", r.kind, zoneID), err))
+	addAPIError(diags, r.data, "Cannot Upload Certificate", fmt.Sprintf("Uploading the %s to zone %s", r.kind, zoneID), err)
 }
 
 // waitActive polls until the certificate is active.
@@ -492,7 +622,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Read Certificate", apiErrorDetail(fmt.Sprintf("Reading %s %s in zone %s", r.kind, id, zoneID), err))
+		addReadError(ctx, &resp.Diagnostics, r.data, "Cannot Read Certificate", fmt.Sprintf("Reading %s %s in zone %s", r.kind, id, zoneID), err)
 		return
 	}
 	cert, err := pemcert.ParseLeaf(got.Certificate)
@@ -505,6 +635,10 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 		state.Certificate = certificatePEM{StringValue: types.StringValue(got.Certificate)}
 	}
 	fillCertificate(&state, got, pemcert.Describe(cert))
+	if r.kind == cfapi.HostnameCertificate {
+		r.data.limits.noteCertificate(id, zoneID)
+	}
+	r.data.limits.noteInState(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	// State holds the certificate: an earlier interrupted upload of it needs no adoption.
 	r.data.journal.forget(ctx, zoneID, r.kind, state.SHA256Fingerprint.ValueString())
@@ -564,7 +698,7 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 					"when a binding in this configuration references the certificate, Terraform orders that for you.", id, apiMessages(err)))
 			return
 		}
-		resp.Diagnostics.AddError("Cannot Delete Certificate", apiErrorDetail(fmt.Sprintf("Deleting %s %s in zone %s", r.kind, id, zoneID), err))
+		addAPIError(&resp.Diagnostics, r.data, "Cannot Delete Certificate", fmt.Sprintf("Deleting %s %s in zone %s", r.kind, id, zoneID), err)
 		return
 	}
 	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s to be deleted", r.kind, id), func(ctx context.Context) (bool, string, error) {

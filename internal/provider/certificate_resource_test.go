@@ -524,7 +524,7 @@ func TestAccCertificate_alreadyUploadedNamesImport(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			Config:      certConfig(env, hostnameCertKind, pair.CertPEM, "private_key", pair.KeyPEM, ""),
-			ExpectError: wrapped(fmt.Sprintf("terraform import cfaop_hostname_certificate.<name> %s/%s", env.zoneID, existing.ID)),
+			ExpectError: wrapped(fmt.Sprintf("import {\n to = <this resource's address>\n id = \"%s/%s\"\n }", env.zoneID, existing.ID)),
 		}},
 	})
 }

@@ -198,7 +198,7 @@ func (d *certificatesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		MarkdownDescription: d.description,
 		Attributes: map[string]schema.Attribute{
 			"zone_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the zone (32 hexadecimal characters).",
+				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).",
 				Required:            true,
 				Validators:          []validatorString{zoneIDValidator{}},
 			},
@@ -237,7 +237,7 @@ func (d *certificatesDataSource) Read(ctx context.Context, req datasource.ReadRe
 
 	certs, err := d.data.client.ListCertificates(ctx, d.kind, zoneID)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot List Certificates", apiErrorDetail(fmt.Sprintf("Listing the %ss of zone %s", d.kind, zoneID), err))
+		addAPIError(&resp.Diagnostics, d.data, "Cannot List Certificates", fmt.Sprintf("Listing the %ss of zone %s", d.kind, zoneID), err)
 		return
 	}
 	sortCertificates(certs)

@@ -8,25 +8,63 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
 )
 
 // apiErrorDetail words the detail of a failed API call in one place: what was
-// attempted, what to do about it, and the underlying error with Cloudflare's code.
+// attempted, Cloudflare's answer (HTTP status, code and message) and what to
+// do about it, as one paragraph, so that a failure reads as one error.
 func apiErrorDetail(attempt string, err error) string {
 	hint := ""
 	var apiErr *cfapi.APIError
 	switch {
-	case errors.As(err, &apiErr) && apiErr.HasCode(cfapi.CodeAuthentication):
+	case isCredentialRefusal(err):
 		hint = " Check the API token (or key and email): it must be valid and allowed to edit SSL and Certificates and Zone Settings for this zone."
 	case errors.As(err, &apiErr) && apiErr.StatusCode == 404:
 		hint = " Check that the zone ID is right and that these credentials can see the zone."
 	case errors.Is(err, context.DeadlineExceeded):
 		hint = " The operation did not finish within its timeout; raise the resource's timeouts or check Cloudflare's status."
 	}
-	return fmt.Sprintf("%s failed.%s\n\nError: %s", attempt, hint, err)
+	if errors.As(err, &apiErr) {
+		return fmt.Sprintf("%s failed: Cloudflare answered %s.%s", attempt, apiCodes(err), hint)
+	}
+	return fmt.Sprintf("%s failed: %s.%s", attempt, strings.TrimSuffix(err.Error(), "."), hint)
+}
+
+// addReadError reports a failed refresh of a resource. After the run's one
+// explanation of refused credentials, a refresh that fails for the same
+// reason adds nothing: the run already fails with that error, so the prior
+// state this Read leaves in place is neither planned from nor saved, and the
+// user sees one error instead of one per resource.
+func addReadError(ctx context.Context, diags *diag.Diagnostics, data *providerData, summary, attempt string, err error) {
+	if data != nil && data.zones != nil && isCredentialRefusal(err) {
+		if data.zones.firstRefusal() {
+			diags.AddError(summaryCredentialsRefused, attempt+" failed. "+credentialsRefusedDetail(data.zones.credentials, err))
+		} else {
+			tflog.Warn(ctx, attempt+" failed: Cloudflare refused the credentials (reported once per run)", map[string]any{"error": apiCodes(err)})
+		}
+		return
+	}
+	diags.AddError(summary, apiErrorDetail(attempt, err))
+}
+
+// addAPIError reports a failed API call. Refused credentials fail every
+// resource of a run alike: the first such failure gets the full explanation
+// (summaryCredentialsRefused), the others one line that refers to it.
+func addAPIError(diags *diag.Diagnostics, data *providerData, summary, attempt string, err error) {
+	if data != nil && data.zones != nil && isCredentialRefusal(err) {
+		if data.zones.firstRefusal() {
+			diags.AddError(summaryCredentialsRefused, attempt+" failed. "+credentialsRefusedDetail(data.zones.credentials, err))
+		} else {
+			diags.AddError(summary, fmt.Sprintf("%s failed because Cloudflare refused the credentials (%s); see the error %q for what to check.",
+				attempt, apiCodes(err), summaryCredentialsRefused))
+		}
+		return
+	}
+	diags.AddError(summary, apiErrorDetail(attempt, err))
 }
 
 // addFindings turns certificate and key findings into attribute diagnostics.

@@ -51,7 +51,11 @@ func FuzzZoneIDValidator(f *testing.F) {
 		if got := !diags.HasError(); got != want {
 			t.Fatalf("zone ID %q: accepted=%t, want %t", s, got, want)
 		}
-		if diags.HasError() && diags[0].Summary() != "Invalid Zone ID" {
+		summary := "Invalid Zone ID"
+		if lower := strings.ToLower(s); len(lower) == 32 && isLowerHex(lower) {
+			summary = "Zone ID Must Be Lower Case"
+		}
+		if diags.HasError() && diags[0].Summary() != summary {
 			t.Fatalf("summary %q", diags[0].Summary())
 		}
 	})

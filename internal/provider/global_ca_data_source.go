@@ -120,8 +120,8 @@ func (d *globalCADataSource) Read(ctx context.Context, req datasource.ReadReques
 	body, err := d.data.client.FetchPEM(ctx, url)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Download Origin-Pull CA",
-			fmt.Sprintf("Downloading the origin-pull CA from %s failed. Check the URL (the data source's url, the provider's global_ca_url or %s) "+
-				"and that this machine can reach it.\n\nError: %s", url, envGlobalCAURL, err))
+			fmt.Sprintf("Downloading the origin-pull CA from %s failed: %s. Check the URL (the data source's url, the provider's global_ca_url or %s) "+
+				"and that this machine can reach it.", url, strings.TrimSuffix(err.Error(), "."), envGlobalCAURL))
 		return
 	}
 	cert, err := parseSingleCertificate(body)

@@ -37,7 +37,7 @@ func (d *hostnameBindingDataSource) Schema(_ context.Context, _ datasource.Schem
 			"which certificate Cloudflare presents for a hostname. A hostname without an association is an error.",
 		Attributes: map[string]schema.Attribute{
 			"id":                 schema.StringAttribute{MarkdownDescription: "`<zone_id>/<hostname>`.", Computed: true},
-			"zone_id":            schema.StringAttribute{MarkdownDescription: "ID of the zone (32 hexadecimal characters).", Required: true, Validators: []validatorString{zoneIDValidator{}}},
+			"zone_id":            schema.StringAttribute{MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).", Required: true, Validators: []validatorString{zoneIDValidator{}}},
 			"hostname":           schema.StringAttribute{MarkdownDescription: "The hostname, lowercase and fully qualified.", Required: true, Validators: []validatorString{hostnameValidator{}}},
 			"certificate_id":     schema.StringAttribute{MarkdownDescription: "ID of the bound hostname certificate.", Computed: true},
 			"enabled":            schema.BoolAttribute{MarkdownDescription: "Whether the association is enabled.", Computed: true},
@@ -69,7 +69,7 @@ func (d *hostnameBindingDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Read Hostname Binding", apiErrorDetail(fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err))
+		addAPIError(&resp.Diagnostics, d.data, "Cannot Read Hostname Binding", fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err)
 		return
 	}
 	m.set(zoneID, hostname, b)

@@ -90,7 +90,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 				PlanModifiers:       keep,
 			},
 			"zone_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the zone (32 hexadecimal characters). Changing it forces a new resource.",
+				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
 				Validators:          []validatorString{zoneIDValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -102,7 +102,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"certificate_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the `cfaop_hostname_certificate` to present. A zone-level certificate is not accepted. Changing it updates the binding in place.",
+				MarkdownDescription: "ID of the `cfaop_hostname_certificate` to present; it must be a hostname certificate of the binding's zone (a zone-level certificate or another zone's certificate is refused before anything is written). At most 100 hostnames per certificate. Changing it updates the binding in place.",
 				Required:            true,
 				Validators:          []validatorString{certificateIDValidator{}},
 			},
@@ -144,9 +144,14 @@ func (r *hostnameBindingResource) Configure(_ context.Context, req resource.Conf
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan keeps the computed values when nothing changes, and checks at
-// plan time that a new certificate_id names a hostname certificate: the
-// API's answer to a zone certificate ID (1415) does not say what is wrong.
+// ModifyPlan keeps the computed values when nothing changes. When the plan
+// would write, it checks what Cloudflare would refuse in the middle of an
+// apply: a zone that does not exist, refused credentials, a hostname outside
+// the zone, and a certificate past 100 hostnames (see limit_tally.go for what
+// is counted). A certificate_id that is not a hostname certificate of this
+// zone only gets a warning here and an error at apply, before anything is
+// written: terraform destroy plans the configuration first, and an error at
+// plan time would stop the destroy of everything else.
 func (r *hostnameBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
@@ -161,28 +166,102 @@ func (r *hostnameBindingResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var state *hostnameBindingModel
 	if !req.State.Raw.IsNull() {
-		var state hostnameBindingModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		state = &hostnameBindingModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 		if plan.CertificateID.Equal(state.CertificateID) && plan.Enabled.Equal(state.Enabled) && plan.Hostname.Equal(state.Hostname) && plan.ZoneID.Equal(state.ZoneID) {
 			plan.Status, plan.CertificateStatus, plan.ExpiresOn, plan.UpdatedAt = state.Status, state.CertificateStatus, state.ExpiresOn, state.UpdatedAt
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 			return
 		}
-		if plan.CertificateID.Equal(state.CertificateID) {
-			return
-		}
 	}
-	if !known(plan.CertificateID) || !known(plan.ZoneID) {
+	if !known(plan.ZoneID) {
+		return // checked at apply, before the write
+	}
+	zoneID := plan.ZoneID.ValueString()
+	zoneName, d := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
+	resp.Diagnostics.Append(d...)
+	if d.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.checkCertificate(ctx, plan.ZoneID.ValueString(), plan.CertificateID.ValueString())...)
+	if zoneName != "" && known(plan.Hostname) {
+		resp.Diagnostics.Append(hostnameOutsideZone(plan.Hostname.ValueString(), zoneID, zoneName)...)
+	}
+	if !known(plan.CertificateID) {
+		return
+	}
+	certID := plan.CertificateID.ValueString()
+	if state != nil && plan.CertificateID.Equal(state.CertificateID) && plan.Hostname.Equal(state.Hostname) && plan.ZoneID.Equal(state.ZoneID) {
+		return // only enabled changes: no new association, same certificate
+	}
+	resp.Diagnostics.Append(asWarnings(r.checkCertificate(ctx, zoneID, zoneName, certID))...)
+	r.countAssociation(plan, state, &resp.Diagnostics)
+}
+
+// countAssociation adds this binding to its certificate's count and refuses
+// the one that takes the certificate past Cloudflare's limit of 100.
+func (r *hostnameBindingResource) countAssociation(plan hostnameBindingModel, state *hostnameBindingModel, diags *diag.Diagnostics) {
+	certID := plan.CertificateID.ValueString()
+	key := r.data.limits.unknownKey()
+	if known(plan.Hostname) {
+		key = plan.ZoneID.ValueString() + "/" + plan.Hostname.ValueString()
+	}
+	// Replaced (new hostname or zone) on the same certificate: destroy, then
+	// create, so the old association is gone before the new one is made.
+	if state != nil && state.CertificateID.ValueString() == certID && (!plan.Hostname.Equal(state.Hostname) || !plan.ZoneID.Equal(state.ZoneID)) {
+		r.data.limits.forgetAssociation(certID, state.ZoneID.ValueString()+"/"+state.Hostname.ValueString())
+	}
+	n := r.data.limits.addAssociation(certID, key)
+	if n <= maxAssociationsPerCertificate {
+		return
+	}
+	diags.AddAttributeError(path.Root("certificate_id"), "Too Many Hostnames On One Certificate",
+		fmt.Sprintf("Hostname certificate %s would be bound to %d hostnames after this plan, but Cloudflare allows at most %d per certificate "+
+			"and would refuse this binding (code 1419) after the others were made, so the plan stops here and nothing is written. "+
+			"Counted are the bindings of this configuration read from Cloudflare and those this plan adds; bindings made outside "+
+			"this configuration are not known to Terraform and not counted, and bindings this plan removes or moves to another "+
+			"certificate are not subtracted, because Terraform does not order those changes before this one. "+
+			"Upload a second cfaop_hostname_certificate (up to 10 per zone) and bind some hostnames to it, or apply the removals first.",
+			certID, n, maxAssociationsPerCertificate))
+}
+
+// hostnameOutsideZone refuses a hostname that does not belong to the zone.
+func hostnameOutsideZone(hostname, zoneID, zoneName string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if inZone(hostname, zoneName) {
+		return diags
+	}
+	diags.AddAttributeError(path.Root("hostname"), "Hostname Outside The Zone",
+		fmt.Sprintf("%s is not in zone %s (ID %s): Cloudflare binds only the zone's own hostnames, %s and names ending in .%s, "+
+			"and would refuse this binding. Use a hostname of this zone, or set zone_id to the zone that holds %s "+
+			"(GET /client/v4/zones?name=<that zone's name> shows its ID).", hostname, zoneName, zoneID, zoneName, zoneName, hostname))
+	return diags
+}
+
+// asWarnings turns errors into warnings of the same text.
+func asWarnings(in diag.Diagnostics) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range in {
+		if d.Severity() != diag.SeverityError {
+			out.Append(d)
+			continue
+		}
+		detail := d.Detail() + "\n\nApplying this plan stops before writing this binding, unless the certificate changes first. " +
+			"This is a warning at plan time so that terraform destroy, which plans the configuration first, still works."
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			out.AddAttributeWarning(wp.Path(), d.Summary(), detail)
+		} else {
+			out.AddWarning(d.Summary(), detail)
+		}
+	}
+	return out
 }
 
 // checkCertificate explains a certificate_id that is not a live hostname
-// certificate. It reads through the run's certificate cache: applying 500
-// bindings then costs one list request, not 500 reads.
-func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, certID string) diag.Diagnostics {
+// certificate of the zone. It reads through the run's certificate cache:
+// applying 500 bindings then costs one list request, not 500 reads.
+func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, zoneName, certID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	c, err := r.data.certificates.Get(ctx, cfapi.HostnameCertificate, zoneID, certID)
 	if err == nil && c.Status != cfapi.StatusDeleted && c.Status != cfapi.StatusPendingDeletion {
@@ -191,6 +270,24 @@ func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, 
 	if err != nil && !cfapi.IsNotFound(err) {
 		return diags // not conclusive; the apply reports what Cloudflare says
 	}
+	zone := "zone " + zoneID
+	if zoneName != "" {
+		zone = fmt.Sprintf("zone %s (%s)", zoneID, zoneName)
+	}
+	if err == nil {
+		diags.AddAttributeError(path.Root("certificate_id"), "Hostname Certificate Is Being Deleted",
+			fmt.Sprintf("Hostname certificate %s in %s is being deleted (status %s) and cannot be bound. Point certificate_id at a live "+
+				"cfaop_hostname_certificate of this zone, e.g. its id attribute.", certID, zone, c.Status))
+		return diags
+	}
+	if otherZone, ok := r.data.limits.certificateZone(certID); ok && otherZone != zoneID {
+		diags.AddAttributeError(path.Root("certificate_id"), "Certificate Belongs To Another Zone",
+			fmt.Sprintf("Hostname certificate %s belongs to zone %s, but this binding is in %s. Cloudflare binds a hostname only to a "+
+				"certificate of the hostname's own zone. Either set this binding's zone_id to the certificate's zone (e.g. "+
+				"zone_id = cfaop_hostname_certificate.<name>.zone_id) if the hostname belongs there, or upload the certificate "+
+				"in this zone with a cfaop_hostname_certificate whose zone_id is %s and use its id.", certID, otherZone, zone, zoneID))
+		return diags
+	}
 	if _, zerr := r.data.client.GetCertificate(ctx, cfapi.ZoneCertificate, zoneID, certID); zerr == nil {
 		diags.AddAttributeError(path.Root("certificate_id"), "Zone Certificate Given Where A Hostname Certificate Is Required",
 			fmt.Sprintf("certificate_id %s is a zone-level certificate (cfaop_zone_certificate). A hostname binding needs a hostname certificate: "+
@@ -198,13 +295,11 @@ func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, 
 				"through cfaop_zone_setting and cannot be bound to a hostname.", certID))
 		return diags
 	}
-	state := "does not exist"
-	if err == nil {
-		state = "is being deleted (status " + c.Status + ")"
-	}
-	diags.AddAttributeError(path.Root("certificate_id"), "Hostname Certificate Not Found",
-		fmt.Sprintf("No live hostname certificate %s in zone %s: it %s. Reference a cfaop_hostname_certificate resource's id "+
-			"(e.g. cfaop_hostname_certificate.app.id), so Terraform creates the certificate before the binding.", certID, zoneID, state))
+	diags.AddAttributeError(path.Root("certificate_id"), "Certificate Not In This Zone",
+		fmt.Sprintf("%s has no hostname certificate %s. Either the certificate belongs to another zone (Cloudflare binds a hostname "+
+			"only to a certificate of its own zone), or it was deleted. If it is another zone's, set this binding's zone_id to that "+
+			"zone or upload the certificate in this zone with a cfaop_hostname_certificate whose zone_id is %s; if it was deleted, "+
+			"upload it again and use the new resource's id.", zone, certID, zoneID))
 	return diags
 }
 
@@ -247,15 +342,28 @@ func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Durati
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
 	ctx = tflog.SetField(ctx, "hostname", hostname)
 	ctx = tflog.SetField(ctx, "certificate_id", certID)
+	// Checked again before the write: values unknown at plan time, and the
+	// certificate problems the plan only warned about.
+	zoneName, d := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
+	diags.Append(d...)
+	if zoneName != "" {
+		diags.Append(hostnameOutsideZone(hostname, zoneID, zoneName)...)
+	}
+	if !diags.HasError() {
+		diags.Append(r.checkCertificate(ctx, zoneID, zoneName, certID)...)
+	}
+	if diags.HasError() {
+		return
+	}
 	put, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Enabled: m.Enabled.ValueBool()})
 	if err != nil {
 		if cfapi.HasCode(err, cfapi.CodeInvalidCertificate) || cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion) {
-			if more := r.checkCertificate(ctx, zoneID, certID); more.HasError() {
+			if more := r.checkCertificate(ctx, zoneID, zoneName, certID); more.HasError() {
 				diags.Append(more...)
 				return
 			}
 		}
-		diags.AddError("Cannot Bind Hostname", apiErrorDetail(fmt.Sprintf("Binding %s to hostname certificate %s in zone %s", hostname, certID, zoneID), err))
+		addAPIError(diags, r.data, "Cannot Bind Hostname", fmt.Sprintf("Binding %s to hostname certificate %s in zone %s", hostname, certID, zoneID), err)
 		return
 	}
 	// Recorded before waiting: if the wait fails, Terraform keeps the binding
@@ -304,10 +412,11 @@ func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Read Hostname Binding", apiErrorDetail(fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err))
+		addReadError(ctx, &resp.Diagnostics, r.data, "Cannot Read Hostname Binding", fmt.Sprintf("Reading the association of %s in zone %s", hostname, zoneID), err)
 		return
 	}
 	state.set(zoneID, hostname, got)
+	r.data.limits.knowAssociation(got.CertID, zoneID+"/"+hostname)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -342,7 +451,7 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 		}
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Remove Hostname Binding", apiErrorDetail(fmt.Sprintf("Removing the association of %s in zone %s", hostname, zoneID), err))
+		addAPIError(&resp.Diagnostics, r.data, "Cannot Remove Hostname Binding", fmt.Sprintf("Removing the association of %s in zone %s", hostname, zoneID), err)
 		return
 	}
 	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("the association of %s to be removed", hostname), func(ctx context.Context) (bool, string, error) {

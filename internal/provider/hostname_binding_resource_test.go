@@ -339,7 +339,7 @@ func TestAccHostnameBinding_validation(t *testing.T) {
 		{"single label", "localhost", "cfaop_hostname_certificate.a.id", "must be a fully qualified hostname"},
 		{"certificate id form", "app." + env.zoneNameOr("example.com"), `"not-an-id"`, "must be a Cloudflare certificate ID"},
 		{"zone certificate", "app." + env.zoneNameOr("example.com"), "cfaop_zone_certificate.z.id", "is a zone-level certificate"},
-		{"unknown certificate", "app." + env.zoneNameOr("example.com"), `"2458ce5a-0c35-4c7f-82c7-8e9487d3ff60"`, "No live hostname certificate"},
+		{"unknown certificate", "app." + env.zoneNameOr("example.com"), `"2458ce5a-0c35-4c7f-82c7-8e9487d3ff60"`, "has no hostname certificate 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -368,7 +368,24 @@ func TestAccHostnameBinding_invalidBindingDoesNotFailItsBatch(t *testing.T) {
 	valid := f.cert("a", false) +
 		f.binding("good1", f.hostname("good1"), "cfaop_hostname_certificate.a.id", "") +
 		f.binding("good2", f.hostname("good2"), "cfaop_hostname_certificate.a.id", "")
-	invalid := f.binding("outside", "app.other.example.net", "cfaop_hostname_certificate.a.id", "")
+	// A certificate already bound to 100 hostnames outside this
+	// configuration: the plan cannot know them (they are not in state), and
+	// Cloudflare refuses a 101st with 1419.
+	full := testcerts.NewLeaf(t)
+	fullCert, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, env.zoneID, full.CertPEM, full.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for batch := range 2 {
+		changes := make([]cfapi.BindingChange, 50)
+		for i := range changes {
+			changes[i] = cfapi.BindingChange{Hostname: f.hostname(fmt.Sprintf("full%d", batch*50+i)), CertID: fullCert.ID, Enabled: true}
+		}
+		if _, err := env.client.PutBindings(testContext(t), env.zoneID, changes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	invalid := f.binding("over", f.hostname("over"), fmt.Sprintf("%q", fullCert.ID), "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{

@@ -77,6 +77,8 @@ type providerData struct {
 	client        *cfapi.Client
 	bindings      *coalesce.Coalescer
 	certificates  *certificateCache
+	zones         *zoneCheck
+	limits        *limitTally
 	journal       *uploadJournal // nil when off
 	globalCAURL   string
 	expiryWarning time.Duration
@@ -220,6 +222,8 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		client:        client,
 		bindings:      coalesce.New(client.PutBindings, bindingBatchWindow, bindingBatchMax),
 		certificates:  newCertificateCache(client),
+		zones:         newZoneCheck(client, credentialSource(cfg)),
+		limits:        newLimitTally(),
 		journal:       openUploadJournal(ctx, p.journalDir),
 		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,

@@ -302,7 +302,7 @@ func TestAccCertificate_journalDoesNotAdoptForeignCertificates(t *testing.T) {
 				ProtoV6ProviderFactories: journalFactories(dir),
 				Steps: []resource.TestStep{{
 					Config:      certConfig(env, hostnameCertKind, pair.CertPEM, "private_key", pair.KeyPEM, ""),
-					ExpectError: wrapped(fmt.Sprintf("terraform import cfaop_hostname_certificate.<name> %s/%s", env.zoneID, existing.ID)),
+					ExpectError: wrapped(fmt.Sprintf("import {\n to = <this resource's address>\n id = \"%s/%s\"\n }", env.zoneID, existing.ID)),
 				}},
 			})
 			// The refused attempt was removed; only the planted one is left.

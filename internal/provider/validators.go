@@ -33,9 +33,16 @@ func (zoneIDValidator) ValidateString(_ context.Context, req validator.StringReq
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if v := req.ConfigValue.ValueString(); !zoneIDPattern.MatchString(v) {
+	v := req.ConfigValue.ValueString()
+	if lower := strings.ToLower(v); lower != v && zoneIDPattern.MatchString(lower) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Zone ID Must Be Lower Case",
+			fmt.Sprintf("%s must be written in lower case, got %q: Cloudflare zone IDs are 32 lower-case hexadecimal characters. "+
+				"It is the same ID, so just lower-case it: %q (in an expression, lower(...)).", req.Path, v, lower))
+		return
+	}
+	if !zoneIDPattern.MatchString(v) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Zone ID",
-			fmt.Sprintf("%s must be the zone's 32-character hexadecimal ID (for example 023e105f4ecef8ad9ca31a8372d0c353), got %q. "+
+			fmt.Sprintf("%s must be the zone's ID, 32 lower-case hexadecimal characters (for example 023e105f4ecef8ad9ca31a8372d0c353), got %q. "+
 				"Copy it from the zone's Overview page in the Cloudflare dashboard or look it up with GET /zones?name=<zone name>; "+
 				"a zone name such as example.com is not an ID.", req.Path, v))
 	}

@@ -26,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &zoneSwitchResource{}
 	_ resource.ResourceWithImportState = &zoneSwitchResource{}
+	_ resource.ResourceWithModifyPlan  = &zoneSwitchResource{}
 )
 
 const switchTimeout = 5 * time.Minute
@@ -61,7 +62,7 @@ func (r *zoneSwitchResource) Schema(ctx context.Context, _ resource.SchemaReques
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"zone_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the zone (32 hexadecimal characters). Changing it forces a new resource: the old zone's setting is turned off.",
+				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource: the old zone's setting is turned off.",
 				Required:            true,
 				Validators:          []validatorString{zoneIDValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -79,6 +80,21 @@ func (r *zoneSwitchResource) Schema(ctx context.Context, _ resource.SchemaReques
 
 func (r *zoneSwitchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks, when the plan would write, that the zone exists and
+// that Cloudflare accepts the credentials (one zone read per run).
+func (r *zoneSwitchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) || r.data == nil {
+		return
+	}
+	var zoneID types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("zone_id"), &zoneID)...)
+	if resp.Diagnostics.HasError() || !known(zoneID) {
+		return
+	}
+	_, d := r.data.zones.check(ctx, zoneID.ValueString(), path.Root("zone_id"))
+	resp.Diagnostics.Append(d...)
 }
 
 func (r *zoneSwitchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -117,9 +133,14 @@ func (r *zoneSwitchResource) apply(ctx context.Context, timeout time.Duration, m
 	defer cancel()
 	zoneID := m.ZoneID.ValueString()
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
+	// Checked at plan time when the zone ID was known; this covers the
+	// rest, before the write (the zone is read once per run).
+	if _, d := r.data.zones.check(ctx, zoneID, path.Root("zone_id")); d.HasError() {
+		return d
+	}
 	enabled, err := r.set(r.data.client, ctx, zoneID, m.Enabled.ValueBool())
 	if err != nil {
-		diags.AddError(fmt.Sprintf("Cannot Change %s", r.what), apiErrorDetail(fmt.Sprintf("Setting %s of zone %s to %t", r.what, zoneID, m.Enabled.ValueBool()), err))
+		addAPIError(&diags, r.data, fmt.Sprintf("Cannot Change %s", r.what), fmt.Sprintf("Setting %s of zone %s to %t", r.what, zoneID, m.Enabled.ValueBool()), err)
 		return diags
 	}
 	m.ID = types.StringValue(zoneID)
@@ -149,7 +170,7 @@ func (r *zoneSwitchResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot Read %s", r.what), apiErrorDetail(fmt.Sprintf("Reading %s of zone %s", r.what, zoneID), err))
+		addReadError(ctx, &resp.Diagnostics, r.data, fmt.Sprintf("Cannot Read %s", r.what), fmt.Sprintf("Reading %s of zone %s", r.what, zoneID), err)
 		return
 	}
 	state.ID = types.StringValue(zoneID)
@@ -174,14 +195,14 @@ func (r *zoneSwitchResource) Delete(ctx context.Context, req resource.DeleteRequ
 	defer cancel()
 	zoneID := state.ZoneID.ValueString()
 	if _, err := r.set(r.data.client, ctx, zoneID, false); err != nil && !cfapi.IsNotFound(err) {
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot Turn Off %s", r.what), apiErrorDetail(fmt.Sprintf("Turning off %s of zone %s on destroy", r.what, zoneID), err))
+		addAPIError(&resp.Diagnostics, r.data, fmt.Sprintf("Cannot Turn Off %s", r.what), fmt.Sprintf("Turning off %s of zone %s on destroy", r.what, zoneID), err)
 	}
 }
 
 func (r *zoneSwitchResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !zoneIDPattern.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import %s by its zone ID (32 hexadecimal characters), for example: terraform import cfaop_%s.this 023e105f4ecef8ad9ca31a8372d0c353. Got %q.", r.what, r.typeSuffix, req.ID))
+			fmt.Sprintf("Import %s by its zone ID (32 lower-case hexadecimal characters), for example: terraform import cfaop_%s.this 023e105f4ecef8ad9ca31a8372d0c353. Got %q.", r.what, r.typeSuffix, req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), req.ID)...)

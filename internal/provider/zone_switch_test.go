@@ -175,7 +175,7 @@ resource "cfaop_zone_setting" "test" {
   enabled = true
 }
 `),
-			ExpectError: wrapped("Check that the zone ID is right and that these credentials can see the zone."),
+			ExpectError: wrapped("Cloudflare has no zone with ID 0123456789abcdef0123456789abcdef that these credentials can see, so nothing was written to it."),
 		}},
 	})
 }
