@@ -306,7 +306,7 @@ func TestKilledRuns_freshWorkingDirectoryHasNoJournal(t *testing.T) {
 
 	fresh := newWorkspace(t, lab, filepath.Join(t.TempDir(), "fresh"), fx)
 	out, code := fresh.apply()
-	if code == 0 || !strings.Contains(out, "Certificate Already Uploaded") || !strings.Contains(out, "terraform import cfaop_hostname_certificate.<name>") {
+	if code == 0 || !strings.Contains(out, "Certificate Already Uploaded") || !strings.Contains(out, "to = <this resource's address>") {
 		t.Fatalf("a fresh working directory should report the certificate as already uploaded with the import command; exit %d:\n%s", code, out)
 	}
 	out, code = ws.apply()

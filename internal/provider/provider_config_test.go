@@ -52,7 +52,8 @@ func TestAccProvider_configErrors(t *testing.T) {
 	}
 }
 
-// A wrong token reaches the API and comes back as Cloudflare's auth error.
+// A wrong token is refused by the plan's one credential check, before
+// anything is written, with Cloudflare's auth error in the diagnostic.
 func TestAccProvider_wrongToken(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -67,7 +68,7 @@ resource "cfaop_zone_setting" "test" {
   enabled = true
 }
 `),
-			ExpectError: wrapped("Check the API token (or key and email): it must be valid"),
+			ExpectError: regexp.MustCompile(`(?s)Cloudflare refused the credentials from api_token.*Terraform wrote nothing.*HTTP 403, 10000 Authentication error`),
 		}},
 	})
 }
