@@ -26,6 +26,8 @@ import (
 //	GET  /__emulator/origins                         Origins as JSON: {"app.example.com":"127.0.0.1:8443"}
 //	POST /__emulator/origins                         SetOrigin; body {"hostname":"...","address":"127.0.0.1:8443"}, "" removes
 //	POST /__emulator/pull                            Pull; body {"hostname":"...","path":"/"}, answers PullResult as JSON
+//	GET  /__emulator/ips                             IPRanges as JSON (what GET /client/v4/ips answers)
+//	POST /__emulator/ips                             SetIPRanges; body {"ipv4_cidrs":["127.0.0.1/32"],"ipv6_cidrs":[]}, both empty restores Cloudflare's
 //
 // Successful answers are plain JSON (not the API envelope); requests the
 // emulator cannot act on are answered in the API error envelope. A pull
@@ -42,6 +44,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		"reset": {http.MethodPost}, "faults": {http.MethodPost}, "delay": {http.MethodPost},
 		"origins": {http.MethodGet, http.MethodPost}, "pull": {http.MethodPost},
 		"latency": {http.MethodPost}, "ratelimit": {http.MethodGet, http.MethodPost},
+		"ips": {http.MethodGet, http.MethodPost},
 	}[op]
 	switch {
 	case allowed == nil:
@@ -96,6 +99,21 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, ok)
 	case "ratelimit":
 		s.serveAdminRateLimit(w, r)
+	case "ips":
+		if r.Method == http.MethodGet {
+			writeJSON(w, http.StatusOK, s.IPRanges())
+			return
+		}
+		var body IPRanges
+		if apiErr := decodeAdminBody(w, r, &body); apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		if err := s.SetIPRanges(body); err != nil {
+			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest, "Invalid request: %v", err))
+			return
+		}
+		writeJSON(w, http.StatusOK, ok)
 	case "origins":
 		if r.Method == http.MethodGet {
 			writeJSON(w, http.StatusOK, s.Origins())

@@ -30,6 +30,17 @@
 // certificate. So an origin configured to require client certificates can be
 // tested end to end: which certificate it receives, and whether it refuses.
 //
+// # IP ranges
+//
+// GET /client/v4/ips answers {etag, ipv4_cidrs, ipv6_cidrs} without
+// credentials [obs]. By default the lists are Cloudflare's published ranges
+// (CloudflareIPv4CIDRs, CloudflareIPv6CIDRs, from cloudflare.com/ips-v4 and
+// ips-v6) [doc]; tests replace them (Config.IPRanges, SetIPRanges, admin
+// /__emulator/ips, -ip-ranges) with loopback ranges so that an origin's
+// allow list admits the local edge [ours]. The etag is a digest of the lists
+// [ours: Cloudflare's is also 32 hex characters, its algorithm unknown];
+// jdcloud_cidrs (?networks=jdcloud [doc]) is not emulated.
+//
 // # Latency and rate limit
 //
 // Config.Latency (SetLatency) delays every API answer like a round trip to

@@ -225,6 +225,7 @@ func (p *cfaopProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewHostnameCertificatesDataSource,
 		NewZoneCertificateDataSource,
 		NewHostnameCertificateDataSource,
+		NewIPRangesDataSource,
 	}
 }
 

@@ -96,6 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	rateLimit := fs.Int("rate-limit", 0, fmt.Sprintf("API requests allowed per token and window, answered 429 beyond (Cloudflare: %d); 0 turns the limit off", emulator.CloudflareRateLimit))
 	rateWindow := fs.Duration("rate-window", emulator.CloudflareRateWindow, "length of a rate limit window")
 	rateLockout := fs.Duration("rate-lockout", emulator.CloudflareRateLockout, "how long a token that exceeded the rate limit is refused")
+	ipRanges := fs.String("ip-ranges", "", "comma-separated CIDRs GET /client/v4/ips answers instead of Cloudflare's published ranges, e.g. 127.0.0.1/32,::1/128")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -108,6 +109,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	cfg := emulator.Config{Zones: zones, Token: *token, Delay: *delay, Latency: *latency,
 		RateLimit: emulator.RateLimit{Limit: *rateLimit, Window: *rateWindow, Lockout: *rateLockout}}
+	if *ipRanges != "" {
+		r, err := emulator.ParseIPRanges(*ipRanges)
+		if err != nil {
+			return fmt.Errorf("-ip-ranges: %w", err)
+		}
+		cfg.IPRanges = r
+	}
 	if !*quiet {
 		logger := log.New(stderr, "", log.LstdFlags)
 		cfg.Logf = logger.Printf
@@ -144,12 +152,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if *rateLimit > 0 {
 		out("  Rate limit:      %d requests per %s per token, then locked out for %s\n", *rateLimit, *rateWindow, *rateLockout)
 	}
+	if *ipRanges != "" {
+		r := srv.IPRanges()
+		out("  IP ranges:       %s (GET /client/v4/ips)\n", strings.Join(append(r.IPv4CIDRs, r.IPv6CIDRs...), ", "))
+	}
 	configured := srv.Origins()
 	originHosts := slices.Sorted(maps.Keys(configured))
 	for _, host := range originHosts {
 		out("  Origin:          %s -> %s\n", host, configured[host])
 	}
-	out("  Admin endpoints: %s%s{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull}\n\n", root, emulator.AdminPrefix)
+	out("  Admin endpoints: %s%s{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull,ips}\n\n", root, emulator.AdminPrefix)
 	out("Use it from the provider with:\n\n")
 	out("  export CLOUDFLARE_BASE_URL=%s\n", baseURL)
 	out("  export CLOUDFLARE_API_TOKEN=%s\n", *token)
