@@ -99,6 +99,8 @@ type Server struct {
 	faults    Faults
 	origins   map[string]string // hostname -> loopback host:port, for Pull
 	ipRanges  IPRanges          // answered by GET /ips
+	// originRoots verify origin certificates in SSL mode strict; nil: the system's.
+	originRoots *x509.CertPool
 
 	srvMu sync.Mutex
 	srv   *http.Server

@@ -64,6 +64,8 @@ func newRouter() *router {
 	add(http.MethodDelete, aop+"/hostnames/certificates/{certificate_id}", handleDeleteHostnameCert)
 	add(http.MethodPut, aop+"/hostnames", handlePutHostnames)
 	add(http.MethodGet, aop+"/hostnames/{hostname}", handleGetHostname)
+	add(http.MethodGet, "/zones/{zone_id}/settings/ssl", handleGetSSL)
+	add(http.MethodPatch, "/zones/{zone_id}/settings/ssl", handlePatchSSL)
 	add(http.MethodGet, "/ips", handleListIPs)
 	rt.routes[len(rt.routes)-1].public = true // Cloudflare's IP ranges need no credentials [obs]
 	return rt

@@ -32,6 +32,8 @@ type zone struct {
 	tlsClientAuth         string    // global AOP zone setting, "on" or "off"
 	tlsClientAuthModified time.Time // zero: never modified
 	zoneLevelEnabled      bool      // origin_tls_client_auth/settings
+	ssl                   string    // zone setting ssl: off, flexible, full or strict
+	sslModified           time.Time // zero: never modified
 
 	certs    []*certificate      // both kinds, in upload order
 	bindings map[string]*binding // by hostname
@@ -48,6 +50,7 @@ func (z *zone) reset() {
 	z.tlsClientAuth = "off"
 	z.tlsClientAuthModified = time.Time{}
 	z.zoneLevelEnabled = false
+	z.ssl, z.sslModified = defaultSSLMode, time.Time{}
 	z.certs = nil
 	z.bindings = map[string]*binding{}
 	z.history = map[string][]segment{}
@@ -188,6 +191,8 @@ type ZoneSettings struct {
 	TLSClientAuthModifiedOn *time.Time `json:"tls_client_auth_modified_on"`
 	// ZoneLevelEnabled is origin_tls_client_auth/settings "enabled".
 	ZoneLevelEnabled bool `json:"zone_level_enabled"`
+	// SSL is the zone's SSL/TLS mode (zone setting ssl).
+	SSL string `json:"ssl"`
 }
 
 // CertificateState is one uploaded certificate (deleted ones stay until
@@ -231,6 +236,7 @@ func (s *Server) Snapshot() State {
 			Settings: ZoneSettings{
 				TLSClientAuth:    z.tlsClientAuth,
 				ZoneLevelEnabled: z.zoneLevelEnabled,
+				SSL:              z.ssl,
 			},
 			ZoneCertificates:     []CertificateState{},
 			HostnameCertificates: []CertificateState{},
