@@ -53,3 +53,36 @@ func TestGetIPRanges(t *testing.T) {
 		})
 	}
 }
+
+func TestGetSSLMode(t *testing.T) {
+	for _, tc := range []struct{ value, want, wantErr string }{
+		{value: `"strict"`, want: SSLModeStrict},
+		{value: `"flexible"`, want: SSLModeFlexible},
+		{value: `"origin_pull"`, wantErr: `unexpected value "origin_pull"`},
+	} {
+		var path string
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			path = r.Method + " " + r.URL.Path
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(envelope(`{"id":"ssl","value":` + tc.value + `,"editable":true,"modified_on":null}`)))
+		})
+		c, _ := newTestClient(t, h)
+		got, err := c.GetSSLMode(context.Background(), testZone)
+		if path != "GET /client/v4/zones/"+testZone+"/settings/ssl" {
+			t.Errorf("request = %q", path)
+		}
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("value %s: err = %v, want %q", tc.value, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("value %s: GetSSLMode = %q, %v", tc.value, got, err)
+		}
+	}
+	c, _ := newTestClient(t, http.NotFoundHandler())
+	if _, err := c.GetSSLMode(context.Background(), "../x"); err == nil {
+		t.Fatal("an unsafe zone ID was sent")
+	}
+}

@@ -82,7 +82,9 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 			"Cloudflare presents that certificate when it pulls from this hostname's origin, ahead of the zone-level and global certificates.\n\n" +
 			"Changing `certificate_id` moves the binding in place with one request and no gap; changing `hostname` replaces the binding, " +
 			"and the old hostname's association is removed. Destroy removes the association (`enabled: null`), it does not merely disable it. " +
-			"Concurrent binding writes for a zone are sent together in one request, so a large apply stays far below Cloudflare's rate limit.",
+			"Concurrent binding writes for a zone are sent together in one request, so a large apply stays far below Cloudflare's rate limit." +
+			"\n\nA plan that turns this on warns when the zone's SSL/TLS encryption mode is Off or Flexible: Cloudflare then reaches the origin " +
+			"over plain HTTP and presents no client certificate at all. The mode is read once per zone per run, and only by plans that write.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<zone_id>/<hostname>`.",
@@ -144,8 +146,9 @@ func (r *hostnameBindingResource) Configure(_ context.Context, req resource.Conf
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan keeps the computed values when nothing changes, and checks at
-// plan time that a new certificate_id names a hostname certificate: the
+// ModifyPlan keeps the computed values when nothing changes, warns when a
+// write would be ineffective because of the zone's SSL/TLS mode, and checks
+// at plan time that a new certificate_id names a hostname certificate: the
 // API's answer to a zone certificate ID (1415) does not say what is wrong.
 func (r *hostnameBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
@@ -161,17 +164,20 @@ func (r *hostnameBindingResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var state hostnameBindingModel
 	if !req.State.Raw.IsNull() {
-		var state hostnameBindingModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if plan.CertificateID.Equal(state.CertificateID) && plan.Enabled.Equal(state.Enabled) && plan.Hostname.Equal(state.Hostname) && plan.ZoneID.Equal(state.ZoneID) {
 			plan.Status, plan.CertificateStatus, plan.ExpiresOn, plan.UpdatedAt = state.Status, state.CertificateStatus, state.ExpiresOn, state.UpdatedAt
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 			return
 		}
-		if plan.CertificateID.Equal(state.CertificateID) {
-			return
-		}
+	}
+	// The plan writes the association: check that the zone's SSL/TLS mode
+	// lets Cloudflare present its certificate at all.
+	warnWeakSSLMode(ctx, r.data, plan.ZoneID, plan.Enabled, &resp.Diagnostics)
+	if !req.State.Raw.IsNull() && plan.CertificateID.Equal(state.CertificateID) {
+		return
 	}
 	if !known(plan.CertificateID) || !known(plan.ZoneID) {
 		return

@@ -72,6 +72,7 @@ type providerData struct {
 	client        *cfapi.Client
 	bindings      *coalesce.Coalescer
 	certificates  *certificateCache
+	sslModes      *sslModeCache  // each zone's SSL/TLS mode, read once per process
 	journal       *uploadJournal // nil when off
 	globalCAURL   string
 	expiryWarning time.Duration
@@ -198,6 +199,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		client:        client,
 		bindings:      coalesce.New(client.PutBindings, bindingBatchWindow, bindingBatchMax),
 		certificates:  newCertificateCache(client),
+		sslModes:      newSSLModeCache(client),
 		journal:       openUploadJournal(ctx, p.journalDir),
 		globalCAURL:   stringOr(cfg.GlobalCAURL, os.Getenv(envGlobalCAURL)),
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,

@@ -26,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &zoneSwitchResource{}
 	_ resource.ResourceWithImportState = &zoneSwitchResource{}
+	_ resource.ResourceWithModifyPlan  = &zoneSwitchResource{}
 )
 
 const switchTimeout = 5 * time.Minute
@@ -79,6 +80,21 @@ func (r *zoneSwitchResource) Schema(ctx context.Context, _ resource.SchemaReques
 
 func (r *zoneSwitchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan warns when the plan turns the switch on in a zone whose SSL/TLS
+// mode makes it ineffective. Only plans that write ask: a no-change plan
+// makes no request.
+func (r *zoneSwitchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) || r.data == nil {
+		return
+	}
+	var plan zoneSwitchModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	warnWeakSSLMode(ctx, r.data, plan.ZoneID, plan.Enabled, &resp.Diagnostics)
 }
 
 func (r *zoneSwitchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
