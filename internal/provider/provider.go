@@ -228,6 +228,7 @@ func (p *cfaopProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewZoneCertificateDataSource,
 		NewHostnameCertificateDataSource,
 		NewIPRangesDataSource,
+		NewOriginProbeDataSource,
 	}
 }
 
