@@ -239,6 +239,10 @@ func (p *cfaopProvider) Functions(_ context.Context) []func() function.Function 
 		NewOriginTrustBundleFunction,
 		NewNginxClientAuthFunction,
 		NewApacheClientAuthFunction,
+		NewOriginAllowListFunction,
+		NewNftablesAllowListFunction,
+		NewNginxClientVerificationFunction,
+		NewApacheClientVerificationFunction,
 	}
 }
 

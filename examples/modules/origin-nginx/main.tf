@@ -13,4 +13,6 @@ terraform {
 
 locals {
   bundle = provider::cfaop::origin_trust_bundle(var.trusted_certificates)
+  # The port is the last part of listen: "443", "127.0.0.1:8443", "[::]:443".
+  port = tonumber(regex("([0-9]+)$", var.listen)[0])
 }

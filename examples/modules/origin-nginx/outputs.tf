@@ -14,7 +14,7 @@ output "ca_file" {
 }
 
 output "server_block" {
-  description = "The nginx server block: TLS with mandatory client certificates signed by the trusted CAs."
+  description = "The nginx server block: TLS with client certificates signed by the trusted CAs (required, or reported in optional mode), and the allow list when allowed_cidrs is set."
   value       = <<-EOT
     server {
         listen ${var.listen} ssl;
@@ -25,11 +25,27 @@ output "server_block" {
         # nginx 1.22 leaves TLS 1.3 out of its defaults.
         ssl_protocols       TLSv1.2 TLSv1.3;
 
-        ${indent(4, trimspace(provider::cfaop::nginx_client_auth(var.ca_file, var.verify_depth)))}
+        ${indent(4, trimspace(provider::cfaop::nginx_client_verification(var.ca_file, var.verify_depth, var.verification_mode, var.verdict_header, var.verdict_log_file)))}
+        %{~if length(var.allowed_cidrs) > 0}
+
+        ${indent(4, trimspace(provider::cfaop::origin_allow_list("nginx", var.allowed_cidrs)))}
+        %{~endif}
 
         location / {
             ${var.location_block}
         }
     }
   EOT
+}
+
+output "http_snippet" {
+  description = "For nginx's http block: the log format verdict_log_file is written in."
+  value       = <<-EOT
+    log_format cfaop_verdict '$remote_addr [$time_local] "$request" $status verify=$ssl_client_verify fingerprint=$ssl_client_fingerprint subject="$ssl_client_s_dn"';
+  EOT
+}
+
+output "nftables_ruleset" {
+  description = "nftables ruleset (nft -f) that admits only allowed_cidrs to the listen port; null without allowed_cidrs."
+  value       = length(var.allowed_cidrs) > 0 ? provider::cfaop::nftables_allow_list(var.allowed_cidrs, [local.port]) : null
 }
