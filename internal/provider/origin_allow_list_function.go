@@ -27,6 +27,8 @@ func (f *originAllowListFunction) Definition(_ context.Context, _ function.Defin
 			"`data.cfaop_ip_ranges.cloudflare.cidrs`: a second layer behind Authenticated Origin Pulls that refuses direct traffic " +
 			"before any TLS verification. For `nginx`, one `allow` per range and `deny all;` (for a `server` or `location` block; " +
 			"nginx answers others with 403):\n\n```nginx\n" + origincfg.GeneratedComment + "\nallow 173.245.48.0/20;\nallow 2400:cb00::/32;\ndeny all;\n```\n\n" +
+			"nginx checks `allow` and `deny` in its access phase, after `return` and `rewrite ... last`: a location that answers with " +
+			"`return` is not protected; `proxy_pass`, `fastcgi_pass`, `root` and `try_files` are.\n\n" +
 			"For `apache`, one `Require ip` line with every range (for a `<Directory>` or `<Location>` block, replacing `Require all granted`). " +
 			"IPv4 ranges come first. Every entry must be a canonical CIDR; anything else is refused, so nothing can be injected. " +
 			"For the network layer see `nftables_allow_list`.\n\n" + whyFunctions,

@@ -15,7 +15,14 @@ output "ca_file" {
 
 output "server_block" {
   description = "The nginx server block: TLS with client certificates signed by the trusted CAs (required, or reported in optional mode), and the allow list when allowed_cidrs is set."
-  value       = <<-EOT
+
+  precondition {
+    # nginx runs `return` in its rewrite phase, before the access phase in
+    # which allow and deny are checked: the allow list would never apply.
+    condition     = length(var.allowed_cidrs) == 0 || !can(regex("(^|[;{}[:space:]])return[[:space:]]", var.location_block))
+    error_message = "With allowed_cidrs set, location_block must not answer with `return`: nginx handles `return` before it checks allow and deny, so the allow list would not apply. Pass the request on instead, e.g. location_block = \"proxy_pass http://127.0.0.1:8080;\"."
+  }
+  value = <<-EOT
     server {
         listen ${var.listen} ssl;
         server_name ${var.server_name};

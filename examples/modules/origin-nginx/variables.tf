@@ -38,7 +38,7 @@ variable "verify_depth" {
 
 variable "location_block" {
   type        = string
-  description = "What the server does with accepted requests, as the body of `location /`."
+  description = "What the server does with accepted requests, as the body of `location /`. With allowed_cidrs it must not use `return` (nginx answers it before checking the allow list): pass the request on, e.g. `proxy_pass http://127.0.0.1:8080;`."
   default     = "return 200 \"ok\\n\";"
 }
 

@@ -64,6 +64,7 @@ run "allow_list_and_staged_rollout" {
     verification_mode       = "optional"
     verdict_header          = "X-AOP-Verdict"
     verdict_log_file        = "/var/log/nginx/aop.log"
+    location_block          = "proxy_pass http://127.0.0.1:8080;"
   }
 
   assert {
@@ -85,4 +86,18 @@ run "allow_list_and_staged_rollout" {
     condition     = strcontains(output.nftables_ruleset, "tcp dport { 8443 } ip saddr @cloudflare_ipv4 accept")
     error_message = "the nftables ruleset must guard the listen port"
   }
+}
+
+run "allow_list_refuses_return" {
+  command = plan
+
+  variables {
+    server_name             = "app.example.com"
+    server_certificate_file = "/etc/ssl/app.pem"
+    server_key_file         = "/etc/ssl/app.key"
+    trusted_certificates    = [run.global_ca.pem]
+    allowed_cidrs           = ["127.0.0.1/32"]
+  }
+
+  expect_failures = [output.server_block]
 }
