@@ -88,3 +88,35 @@ func firstLine(out, prefix string) string {
 	}
 	return ""
 }
+
+// A zone ID known only at apply (here from terraform_data) is checked when
+// Terraform plans the resource again during the apply: the warning is in the
+// apply's output.
+func TestAccSSLMode_zoneKnownOnlyAtApply(t *testing.T) {
+	env := newTestEnv(t)
+	env.needsEmulator(t)
+	tf := newTerraformCLI(t)
+	if err := env.emu.SetSSLMode(env.zoneID, emulator.SSLOff); err != nil {
+		t.Fatal(err)
+	}
+	tf.writeFile("main.tf", providerRequirements+env.config("")+fmt.Sprintf(`
+resource "terraform_data" "zone" {
+  input = %q
+}
+
+resource "cfaop_zone_setting" "this" {
+  zone_id = terraform_data.zone.output
+  enabled = true
+}
+`, env.zoneID))
+	const summary = "Warning: SSL/TLS Mode Disables Authenticated Origin Pulls"
+	if out := tf.mustRun(0, "plan", "-input=false", "-no-color"); strings.Contains(out, summary) {
+		t.Fatalf("the plan warned although the zone is not known yet:\n%s", out)
+	}
+	out := tf.mustRun(0, "apply", "-input=false", "-no-color", "-auto-approve")
+	if !strings.Contains(out, summary) || !strings.Contains(out, `is in SSL/TLS mode "off"`) {
+		t.Fatalf("the apply did not warn:\n%s", out)
+	}
+	t.Logf("apply: %s", firstLine(out, summary))
+	tf.mustRun(0, "destroy", "-input=false", "-no-color", "-auto-approve")
+}
