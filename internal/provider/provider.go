@@ -229,6 +229,7 @@ func (p *cfaopProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewHostnameCertificateDataSource,
 		NewIPRangesDataSource,
 		NewOriginProbeDataSource,
+		NewZoneSSLModeDataSource,
 	}
 }
 
