@@ -38,7 +38,7 @@
 // the same origin address [ours: Cloudflare uses port 80]. full: TLS, the
 // origin's certificate is not verified [doc]. strict: TLS, the origin's
 // certificate is verified for the hostname against the CAs given with
-// Server.SetOriginTrust [ours: in place of the public CAs and Cloudflare's
+// Server.SetOriginTrust (admin POST /__emulator/origin-trust, -origin-ca) [ours: in place of the public CAs and Cloudflare's
 // Origin CA that Cloudflare trusts [doc]].
 //
 // # What visitors would see

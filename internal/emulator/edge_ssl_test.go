@@ -226,3 +226,23 @@ func TestEdge_StrictVerifiesOriginCertificate(t *testing.T) {
 		t.Fatal("SetOriginTrust accepted no certificate")
 	}
 }
+
+func TestAdminOriginTrust(t *testing.T) {
+	e := newEnv(t)
+	ca := testcerts.NewCA(t, "Admin Origin CA")
+	if r := e.do(http.MethodPost, AdminPrefix+"origin-trust", map[string]string{"pem": ca.CertPEM}); r.status != http.StatusOK {
+		t.Fatalf("POST origin-trust: %d %s", r.status, r.raw)
+	}
+	want := x509.NewCertPool()
+	want.AddCert(ca.Cert)
+	if _, roots := e.s.edgeMode(edgeHost); roots == nil || !roots.Equal(want) {
+		t.Fatal("the admin endpoint did not set the origin trust")
+	}
+	e.do(http.MethodPost, AdminPrefix+"origin-trust", map[string]string{"pem": "nope"}).fails(t, http.StatusBadRequest, codeInvalidRequest, "no PEM certificate")
+	if r := e.do(http.MethodPost, AdminPrefix+"origin-trust", map[string]string{"pem": ""}); r.status != http.StatusOK {
+		t.Fatalf("POST origin-trust with an empty pem: %d %s", r.status, r.raw)
+	}
+	if _, roots := e.s.edgeMode(edgeHost); roots != nil {
+		t.Fatal("an empty pem did not restore the system's roots")
+	}
+}

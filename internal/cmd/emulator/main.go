@@ -97,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	rateWindow := fs.Duration("rate-window", emulator.CloudflareRateWindow, "length of a rate limit window")
 	rateLockout := fs.Duration("rate-lockout", emulator.CloudflareRateLockout, "how long a token that exceeded the rate limit is refused")
 	ipRanges := fs.String("ip-ranges", "", "comma-separated CIDRs GET /client/v4/ips answers instead of Cloudflare's published ranges, e.g. 127.0.0.1/32,::1/128")
+	originCA := fs.String("origin-ca", "", "PEM file of the CAs the edge verifies origin certificates against in SSL mode strict (default: the system's roots)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -127,6 +128,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	for _, o := range origins {
 		if err := srv.SetOrigin(o.hostname, o.address); err != nil {
 			return err
+		}
+	}
+	if *originCA != "" {
+		pemCerts, err := os.ReadFile(*originCA)
+		if err != nil {
+			return fmt.Errorf("-origin-ca: %w", err)
+		}
+		if err := srv.SetOriginTrust(pemCerts); err != nil {
+			return fmt.Errorf("-origin-ca %s: %w", *originCA, err)
 		}
 	}
 	baseURL, err := srv.Start(*listen)
@@ -161,7 +171,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	for _, host := range originHosts {
 		out("  Origin:          %s -> %s\n", host, configured[host])
 	}
-	out("  Admin endpoints: %s%s{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull,ips}\n\n", root, emulator.AdminPrefix)
+	out("  Admin endpoints: %s%s{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull,ips,origin-trust}\n\n", root, emulator.AdminPrefix)
 	out("Use it from the provider with:\n\n")
 	out("  export CLOUDFLARE_BASE_URL=%s\n", baseURL)
 	out("  export CLOUDFLARE_API_TOKEN=%s\n", *token)

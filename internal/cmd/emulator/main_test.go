@@ -115,6 +115,7 @@ func TestEmulatorCommand_RefusesBadArguments(t *testing.T) {
 		{"extra args", []string{"serve"}, nil, "unexpected arguments"},
 		{"origin without address", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com"}, nil, "want hostname=address"},
 		{"public origin", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com=10.0.0.1:443"}, nil, "only loopback"},
+		{"missing origin CA", []string{"-listen", "127.0.0.1:0", "-origin-ca", "/nonexistent/ca.pem"}, nil, "-origin-ca: open /nonexistent/ca.pem"},
 		{"bad ip range", []string{"-listen", "127.0.0.1:0", "-ip-ranges", "127.0.0.1"}, nil, "-ip-ranges: emulator: invalid CIDR"},
 	}
 	for _, tc := range cases {
@@ -148,7 +149,7 @@ func TestEmulatorCommand_OriginFlag(t *testing.T) {
 	out := stdout.String()
 	for _, want := range []string{
 		"Origin:          app.example.com -> " + addr,
-		"{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull,ips}",
+		"{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull,ips,origin-trust}",
 		`curl -s -X POST -H 'Authorization: Bearer t0k'`,
 		`-d '{"hostname":"app.example.com","path":"/"}' ` + root + "/__emulator/pull",
 	} {
