@@ -27,11 +27,7 @@ output "virtual_host" {
         ${indent(4, trimspace(provider::cfaop::apache_client_verification(var.ca_file, var.verify_depth, var.verification_mode, var.verdict_header, var.verdict_log_file)))}
 
         <Directory "${var.document_root}">
-            %{~if length(var.allowed_cidrs) > 0}
-            ${indent(8, trimspace(provider::cfaop::origin_allow_list("apache", var.allowed_cidrs)))}
-            %{~else}
-            Require all granted
-            %{~endif}
+            ${indent(8, local.require)}
         </Directory>
     </VirtualHost>
   EOT

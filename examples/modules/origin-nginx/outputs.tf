@@ -33,10 +33,8 @@ output "server_block" {
         ssl_protocols       TLSv1.2 TLSv1.3;
 
         ${indent(4, trimspace(provider::cfaop::nginx_client_verification(var.ca_file, var.verify_depth, var.verification_mode, var.verdict_header, var.verdict_log_file)))}
-        %{~if length(var.allowed_cidrs) > 0}
 
-        ${indent(4, trimspace(provider::cfaop::origin_allow_list("nginx", var.allowed_cidrs)))}
-        %{~endif}
+        ${indent(4, local.allow_list)}
 
         location / {
             ${var.location_block}
