@@ -89,7 +89,6 @@ func run(ctx context.Context, repo string) error {
 	}
 	info("the emulator answers GET /client/v4/ips with 127.0.0.1/32, the address its edge pulls from")
 
-	step("terraform apply: examples/full-setup (global CA, both zone switches, a zone certificate, a hostname certificate, a binding, the nginx module)")
 	if err := originlab.CopyTree(filepath.Join(root, "examples"), filepath.Join(work, "examples")); err != nil {
 		return err
 	}
@@ -134,6 +133,7 @@ func run(ctx context.Context, repo string) error {
 	}
 	info("switched the zone to Full (strict), as the warning advises (in the dashboard, or the Cloudflare provider)")
 
+	step("terraform apply: examples/full-setup (global CA, both zone switches, a zone certificate, a hostname certificate, a binding, the nginx module)")
 	applyStart := time.Now()
 	if err := ws.Apply(ctx, vars); err != nil {
 		return err
