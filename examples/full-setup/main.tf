@@ -57,6 +57,10 @@ resource "cfaop_hostname_binding" "app" {
   certificate_id = cfaop_hostname_certificate.app.id
 }
 
+# Cloudflare's IP ranges: the origin answers nobody else, a second layer
+# behind the client certificate.
+data "cfaop_ip_ranges" "cloudflare" {}
+
 # The origin trusts the CAs behind all three, so it keeps accepting Cloudflare
 # whichever level applies to a request.
 module "origin" {
@@ -71,4 +75,22 @@ module "origin" {
     data.cfaop_global_ca.cloudflare.pem,
     var.client_ca_certificate,
   ]
+  allowed_cidrs  = data.cfaop_ip_ranges.cloudflare.cidrs
+  location_block = var.origin_location_block
+}
+
+# Every plan and apply tries the origin the way an attacker would: straight to
+# its address, without a client certificate. Run Terraform from outside the
+# origin's network and allow list for this to mean what it says.
+check "origin_refuses_direct_traffic" {
+  data "cfaop_origin_probe" "direct" {
+    address  = var.origin_address
+    hostname = var.hostname
+    timeout  = "5s"
+  }
+
+  assert {
+    condition     = !data.cfaop_origin_probe.direct.accepts_without_client_certificate
+    error_message = "The origin at ${var.origin_address} serves ${var.hostname} without a client certificate (HTTP ${data.cfaop_origin_probe.direct.http_status}): anyone who finds the address bypasses Cloudflare."
+  }
 }

@@ -17,3 +17,8 @@ output "hostname_certificate_fingerprint" {
   description = "What Cloudflare presents for var.hostname."
   value       = cfaop_hostname_certificate.app.sha256_fingerprint
 }
+
+output "nftables_ruleset" {
+  description = "Load on the origin with nft -f: only Cloudflare's ranges reach the origin's port."
+  value       = module.origin.nftables_ruleset
+}

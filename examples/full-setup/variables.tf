@@ -64,3 +64,14 @@ variable "origin_ca_file" {
   description = "Where the trust bundle is installed on the origin."
   default     = "/etc/nginx/cloudflare-authenticated-origin-pull-ca.pem"
 }
+
+variable "origin_address" {
+  type        = string
+  description = "The origin's own address, host:port (not the proxied name), which the check block probes directly."
+}
+
+variable "origin_location_block" {
+  type        = string
+  description = "What nginx does with accepted requests (the body of `location /`), usually passing them to the application."
+  default     = "proxy_pass http://127.0.0.1:8080;"
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudflare/cloudflare-go/v7/ips"
 	"github.com/cloudflare/cloudflare-go/v7/option"
 	aop "github.com/cloudflare/cloudflare-go/v7/origin_tls_client_auth"
 	"github.com/cloudflare/cloudflare-go/v7/zones"
@@ -68,6 +69,7 @@ type Client struct {
 	aopSettings *aop.SettingService
 	zoneSetting *zones.SettingService
 	zones       *zones.ZoneService
+	ips         *ips.IPService
 }
 
 // New validates cfg and builds a client. It makes no request.
@@ -145,6 +147,7 @@ func New(cfg Config) (*Client, error) {
 		aopSettings: aop.NewSettingService(opts...),
 		zoneSetting: zones.NewSettingService(opts...),
 		zones:       zones.NewZoneService(opts...),
+		ips:         ips.NewIPService(opts...),
 	}, nil
 }
 

@@ -37,7 +37,10 @@ var hostileByKind = map[argKind][]string{
 type methodCase struct {
 	kinds []argKind
 	valid []string
-	call  func(ctx context.Context, c *Client, a []string) []error
+	// fixedPath: the method puts no caller value into its request, which
+	// must still reach the server.
+	fixedPath bool
+	call      func(ctx context.Context, c *Client, a []string) []error
 }
 
 func one(err error) []error { return []error{err} }
@@ -90,6 +93,19 @@ func methodCases() map[string]methodCase {
 		}},
 		"SetZoneSetting": {kinds: []argKind{zoneArg}, valid: []string{testZone}, call: func(ctx context.Context, c *Client, a []string) []error {
 			_, err := c.SetZoneSetting(ctx, a[0], true)
+			return one(err)
+		}},
+		"ZoneName": {kinds: []argKind{zoneArg}, valid: []string{testZone}, call: func(ctx context.Context, c *Client, a []string) []error {
+			_, err := c.ZoneName(ctx, a[0])
+			return one(err)
+		}},
+		"GetSSLMode": {kinds: []argKind{zoneArg}, valid: []string{testZone}, call: func(ctx context.Context, c *Client, a []string) []error {
+			_, err := c.GetSSLMode(ctx, a[0])
+			return one(err)
+		}},
+		// No identifier in its path: the valid call must still reach the server.
+		"GetIPRanges": {fixedPath: true, call: func(ctx context.Context, c *Client, _ []string) []error {
+			_, err := c.GetIPRanges(ctx)
 			return one(err)
 		}},
 		"ZoneIDByName": {kinds: []argKind{hostnameArg}, valid: []string{"example.com"}, call: func(ctx context.Context, c *Client, a []string) []error {
@@ -163,11 +179,11 @@ func TestEveryMethodRefusesHostileIDs(t *testing.T) {
 				}
 			}
 		}
-		if len(mc.kinds) == 0 {
+		if len(mc.kinds) == 0 && !mc.fixedPath {
 			mc.call(ctx, c, valid) // takes no ID: must send nothing
 		}
 		armed.Store(false)
-		if len(mc.kinds) > 0 {
+		if len(mc.kinds) > 0 || mc.fixedPath {
 			before := calls.Load()
 			mc.call(ctx, c, valid)
 			if calls.Load() == before {

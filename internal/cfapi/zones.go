@@ -34,6 +34,9 @@ func (c *Client) ZoneIDByName(ctx context.Context, name string) (string, error) 
 // behaviour), an unknown zone ID an error such as 404 with code 7003 (what the
 // emulator answers; the OpenAPI schema only lists 4xx).
 func (c *Client) ZoneName(ctx context.Context, zoneID string) (string, error) {
+	if err := checkZoneID("read zone", zoneID); err != nil {
+		return "", err
+	}
 	var p zones.ZoneGetParams
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	z, err := c.zones.Get(ctx, p)

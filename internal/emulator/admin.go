@@ -28,6 +28,9 @@ import (
 //	GET  /__emulator/origins                         Origins as JSON: {"app.example.com":"127.0.0.1:8443"}
 //	POST /__emulator/origins                         SetOrigin; body {"hostname":"...","address":"127.0.0.1:8443"}, "" removes
 //	POST /__emulator/pull                            Pull; body {"hostname":"...","path":"/"}, answers PullResult as JSON
+//	GET  /__emulator/ips                             IPRanges as JSON (what GET /client/v4/ips answers)
+//	POST /__emulator/ips                             SetIPRanges; body {"ipv4_cidrs":["127.0.0.1/32"],"ipv6_cidrs":[]}, both empty restores Cloudflare's
+//	POST /__emulator/origin-trust                    SetOriginTrust; body {"pem":"-----BEGIN CERTIFICATE-----..."}, "" restores the system's roots
 //
 // Successful answers are plain JSON (not the API envelope); requests the
 // emulator cannot act on are answered in the API error envelope. A pull
@@ -44,6 +47,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		"reset": {http.MethodPost}, "faults": {http.MethodPost}, "delay": {http.MethodPost},
 		"origins": {http.MethodGet, http.MethodPost}, "pull": {http.MethodPost},
 		"latency": {http.MethodPost}, "ratelimit": {http.MethodGet, http.MethodPost},
+		"ips": {http.MethodGet, http.MethodPost}, "origin-trust": {http.MethodPost},
 	}[op]
 	switch {
 	case allowed == nil:
@@ -98,6 +102,38 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, ok)
 	case "ratelimit":
 		s.serveAdminRateLimit(w, r)
+	case "origin-trust":
+		var body struct {
+			PEM string `json:"pem"`
+		}
+		if apiErr := decodeAdminBody(w, r, &body); apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		var pemCerts []byte
+		if body.PEM != "" {
+			pemCerts = []byte(body.PEM)
+		}
+		if err := s.SetOriginTrust(pemCerts); err != nil {
+			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest, "Invalid request: %v", err))
+			return
+		}
+		writeJSON(w, http.StatusOK, ok)
+	case "ips":
+		if r.Method == http.MethodGet {
+			writeJSON(w, http.StatusOK, s.IPRanges())
+			return
+		}
+		var body IPRanges
+		if apiErr := decodeAdminBody(w, r, &body); apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		if err := s.SetIPRanges(body); err != nil {
+			writeError(w, errorf(http.StatusBadRequest, codeInvalidRequest, "Invalid request: %v", err))
+			return
+		}
+		writeJSON(w, http.StatusOK, ok)
 	case "origins":
 		if r.Method == http.MethodGet {
 			writeJSON(w, http.StatusOK, s.Origins())

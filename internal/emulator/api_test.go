@@ -97,7 +97,7 @@ func TestEmulator_Routing(t *testing.T) {
 	}
 	e.do(http.MethodPut, "/zones/"+unknown+"/origin_tls_client_auth/hostnames", `{"config":[]}`).fails(t, 404, codeNoRoute, "Could not route to")
 
-	for _, p := range []string{"/", "/nothing", e.zonePath("/settings/ssl"), e.aopPath("/hostnames/a/b"), "/zones/" + e.zoneID + "/"} {
+	for _, p := range []string{"/", "/nothing", e.zonePath("/settings/always_use_https"), e.aopPath("/hostnames/a/b"), "/zones/" + e.zoneID + "/"} {
 		e.do(http.MethodGet, p, nil).fails(t, 404, codeNoRoute, msgNoRoute)
 	}
 	resp, err := http.Get(e.ts.URL + "/elsewhere")

@@ -29,9 +29,44 @@
 // presents its own certificate (Server.GlobalCertificate, CN
 // "origin-pull.cloudflare.net emulated"), signed by its own origin-pull CA
 // (Server.OriginPullCA, served at CAPath), in place of Cloudflare's shared
-// certificate. Like SSL mode "Full", the edge does not verify the origin's
 // certificate. So an origin configured to require client certificates can be
 // tested end to end: which certificate it receives, and whether it refuses.
+//
+// # SSL/TLS mode
+//
+// The zone setting ssl (GET/PATCH /zones/{zone_id}/settings/ssl; values off,
+// flexible, full, strict [doc]; default full [ours]) decides how the edge
+// pulls. off and flexible: plain HTTP, no client certificate whatever AOP
+// says, because AOP does not apply to them [doc]; the emulator sends it to
+// the same origin address [ours: Cloudflare uses port 80]. full: TLS, the
+// origin's certificate is not verified [doc]. strict: TLS, the origin's
+// certificate is verified for the hostname against the CAs given with
+// Server.SetOriginTrust (admin POST /__emulator/origin-trust, -origin-ca) [ours: in place of the public CAs and Cloudflare's
+// Origin CA that Cloudflare trusts [doc]].
+//
+// # What visitors would see
+//
+// PullResult.EdgeStatus is the status Cloudflare would serve [doc: its 5xx
+// error pages]: the origin's own status when it answered; 521 when the
+// connection is refused; 522 when the origin does not answer the
+// connection or the TLS handshake in time; 524 when it accepts the request
+// but does not answer in time; 525 when the TLS handshake fails, including
+// a client certificate the origin refuses (with TLS 1.3 that refusal arrives
+// as an alert after the handshake [obs: Go, nginx and Apache]); 526 in
+// strict mode when the origin's certificate is not valid; 520 otherwise.
+// The mapping of timeouts is ours: Cloudflare waits far longer (about 15 s
+// to connect, 100 s for an answer [doc]) than Config.PullTimeout.
+//
+// # IP ranges
+//
+// GET /client/v4/ips answers {etag, ipv4_cidrs, ipv6_cidrs} without
+// credentials [obs]. By default the lists are Cloudflare's published ranges
+// (CloudflareIPv4CIDRs, CloudflareIPv6CIDRs, from cloudflare.com/ips-v4 and
+// ips-v6) [doc]; tests replace them (Config.IPRanges, SetIPRanges, admin
+// /__emulator/ips, -ip-ranges) with loopback ranges so that an origin's
+// allow list admits the local edge [ours]. The etag is a digest of the lists
+// [ours: Cloudflare's is also 32 hex characters, its algorithm unknown];
+// jdcloud_cidrs (?networks=jdcloud [doc]) is not emulated.
 //
 // # Latency and rate limit
 //
@@ -71,7 +106,7 @@
 //	405  7001   Method not allowed (Allow header lists the methods)      [ours]
 //	400  1001   Invalid request: the request body is not valid JSON      [ours]
 //	400  1002   Invalid request: <field> ... (missing or wrongly typed)  [ours]
-//	400  1007   Invalid value for zone setting tls_client_auth ...       [ours]
+//	400  1007   Invalid value for zone setting tls_client_auth (or ssl) ...  [ours]
 //	404  1404   Certificate not found                                    [ours] (1404 is observed as "certificate ID required")
 //	400  1406   This certificate already exists for this zone.           [obs] also while the same certificate is pending deletion
 //	400  1408   Unable to parse the certificate: ... (not exactly one PEM certificate, or unparsable)  [obs] code, [ours] wording

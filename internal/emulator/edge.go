@@ -51,6 +51,16 @@ type PullResult struct {
 	CertificateSHA256 string `json:"certificate_sha256"`
 	// Status is the origin's HTTP status, 0 when it did not answer.
 	Status int `json:"status"`
+	// EdgeStatus is the status a visitor would get from Cloudflare: Status
+	// when the origin answered, else 521 (connection refused), 522 (no
+	// answer to the connection or the TLS handshake in time), 524 (no HTTP
+	// answer in time), 525 (TLS handshake failed, e.g. the origin refused
+	// the client certificate), 526 (strict mode: the origin's certificate is
+	// not valid) or 520 (anything else); 0 when the edge did not try.
+	EdgeStatus int `json:"edge_status"`
+	// SSLMode is the zone's SSL/TLS mode the pull followed: "off" and
+	// "flexible" pull over plain HTTP without a client certificate.
+	SSLMode string `json:"ssl_mode"`
 	// BodyExcerpt is the start (at most 512 bytes) of the origin's answer.
 	BodyExcerpt string `json:"body_excerpt"`
 	// Error is the Go error text of what failed (no zone, no origin,
@@ -144,8 +154,13 @@ type edgeChoice struct {
 // pending_deployment), falls through to the next level. The zone is the
 // configured zone whose name equals the hostname or is its longest suffix.
 //
-// Like Cloudflare in SSL mode "Full" (not "Full (strict)"), the edge does not
-// verify the origin's server certificate. TLS 1.2 is the minimum version.
+// The zone's SSL/TLS mode (zone setting ssl, default "full") decides how:
+// "full" does not verify the origin's server certificate; "strict" verifies
+// it against the roots given with SetOriginTrust (526 when it is not
+// valid); "off" and "flexible" send plain HTTP to the same address and
+// present no client certificate, whatever AOP says (Level "none"), as
+// Cloudflare does. TLS 1.2 is the minimum version. PullResult.EdgeStatus is
+// the status a visitor would get.
 // The pull takes at most Config.PullTimeout (default 10s) or until ctx is
 // done, and keeps at most 512 bytes of the answer. Every failure is
 // reported in PullResult.Error, never as a panic or a Go error; a client
@@ -183,7 +198,13 @@ func (s *Server) pull(ctx context.Context, hostname, path string) PullResult {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.pullTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+host+path, nil)
+	mode, roots := s.edgeMode(host)
+	res.SSLMode = mode
+	scheme := "https://"
+	if mode == SSLOff || mode == SSLFlexible {
+		scheme = "http://"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+host+path, nil)
 	if err != nil {
 		res.Error = err.Error()
 		return res
@@ -192,6 +213,11 @@ func (s *Server) pull(ctx context.Context, hostname, path string) PullResult {
 	req.Header.Set("User-Agent", pullUserAgent)
 
 	choice := s.chooseClientCert(host)
+	tlsCfg := edgeTLSConfig(mode, host, choice.cert, roots)
+	if tlsCfg == nil && choice.err == nil {
+		// Plain HTTP: whatever AOP says, no certificate can be presented.
+		choice.level, choice.certID, choice.cert = PullLevelNone, "", nil
+	}
 	res.Origin, res.Level, res.CertificateID = choice.origin, choice.level, choice.certID
 	if choice.cert != nil {
 		res.CertificateSHA256 = fingerprint(choice.cert.Certificate[0])
@@ -204,10 +230,11 @@ func (s *Server) pull(ctx context.Context, hostname, path string) PullResult {
 		res.Error = fmt.Sprintf("no origin configured for hostname %s (set one with SetOrigin or POST %sorigins)", host, AdminPrefix)
 		return res
 	}
-	res.Status, res.BodyExcerpt, err = fetch(ctx, choice.origin, host, req, choice.cert)
+	res.Status, res.BodyExcerpt, err = fetch(ctx, choice.origin, req, tlsCfg)
 	if err != nil {
 		res.Error = err.Error()
 	}
+	res.EdgeStatus = edgeStatus(res.Status, err)
 	return res
 }
 
@@ -262,14 +289,14 @@ func (s *Server) chooseClientCert(host string) edgeChoice {
 	return choice
 }
 
-// fetch connects to origin (a loopback address), shakes hands with SNI
-// host, presenting clientCert unless it is nil, sends req and reads the
-// status and at most maxPullBody bytes of the answer.
-func fetch(ctx context.Context, origin, host string, req *http.Request, clientCert *tls.Certificate) (int, string, error) {
+// fetch connects to origin (a loopback address), shakes hands with tlsCfg
+// (plain HTTP when it is nil), sends req and reads the status and at most
+// maxPullBody bytes of the answer. Errors say in which phase they happened.
+func fetch(ctx context.Context, origin string, req *http.Request, tlsCfg *tls.Config) (int, string, error) {
 	var dialer net.Dialer
 	conn, err := dialer.DialContext(ctx, "tcp", origin)
 	if err != nil {
-		return 0, "", err
+		return 0, "", failedIn(phaseConnect, err)
 	}
 	defer func() { _ = conn.Close() }()
 	if tcp, ok := conn.RemoteAddr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
@@ -283,37 +310,29 @@ func fetch(ctx context.Context, origin, host string, req *http.Request, clientCe
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 
-	cfg := &tls.Config{
-		ServerName: host,
-		// Cloudflare's SSL mode "Full": the edge does not verify the
-		// origin's certificate; AOP is about the origin verifying the edge.
-		InsecureSkipVerify: true, //nolint:gosec // emulates SSL mode "Full", documented on Pull
-		MinVersion:         tls.VersionTLS12,
-		NextProtos:         []string{"http/1.1"},
-	}
-	if clientCert != nil {
-		// Present the certificate whatever CA names the origin asks for,
-		// as Cloudflare does; the origin decides whether to trust it.
-		cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
-			return clientCert, nil
+	var rw io.ReadWriter = conn
+	if tlsCfg != nil {
+		tc := tls.Client(conn, tlsCfg)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return 0, "", tlsFailure(err)
 		}
-	}
-	tc := tls.Client(conn, cfg)
-	if err := tc.HandshakeContext(ctx); err != nil {
-		return 0, "", err
+		rw = tc
 	}
 	// With TLS 1.3 the client's handshake completes before the origin has
 	// checked the client certificate; a refusal arrives as an alert on the
 	// first read, possibly after the write failed because the origin had
 	// already closed the connection. Read even then: the alert is the
 	// better explanation.
-	writeErr := req.Write(tc)
-	resp, err := http.ReadResponse(bufio.NewReader(tc), req)
+	writeErr := req.Write(rw)
+	resp, err := http.ReadResponse(bufio.NewReader(rw), req)
 	if err != nil {
-		if writeErr != nil && !isRemoteAlert(err) {
-			return 0, "", writeErr
+		if isRemoteAlert(err) {
+			return 0, "", failedIn(phaseTLS, err)
 		}
-		return 0, "", err
+		if writeErr != nil {
+			return 0, "", failedIn(phaseHTTP, writeErr)
+		}
+		return 0, "", failedIn(phaseHTTP, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPullBody))

@@ -72,6 +72,9 @@ type Config struct {
 	// Cloudflare. Zero means DefaultZoneCertWriteTime; negative turns the
 	// 409 answers off.
 	ZoneCertWriteTime time.Duration
+	// IPRanges is what GET /client/v4/ips answers; empty means Cloudflare's
+	// published ranges (CloudflareIPv4CIDRs, CloudflareIPv6CIDRs).
+	IPRanges IPRanges
 }
 
 // Server is the emulator. Create it with New; it is safe for concurrent use.
@@ -99,6 +102,9 @@ type Server struct {
 	counts            map[string]int
 	faults            Faults
 	origins           map[string]string // hostname -> loopback host:port, for Pull
+	ipRanges          IPRanges          // answered by GET /ips
+	// originRoots verify origin certificates in SSL mode strict; nil: the system's.
+	originRoots *x509.CertPool
 
 	srvMu sync.Mutex
 	srv   *http.Server
@@ -153,6 +159,9 @@ func New(cfg Config) (*Server, error) {
 		s.pullTimeout = DefaultPullTimeout
 	default:
 		s.pullTimeout = cfg.PullTimeout
+	}
+	if err := s.SetIPRanges(cfg.IPRanges); err != nil {
+		return nil, err
 	}
 	created := s.now()
 	for _, raw := range names {
@@ -443,7 +452,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 // answerAPI authenticates, routes and runs the handler.
 func (s *Server) answerAPI(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string, allowed []string, apiPath string, body []byte, bodyErr error) {
-	if !s.authorized(r) {
+	if (rt == nil || !rt.public) && !s.authorized(r) {
 		writeError(w, errorf(http.StatusForbidden, codeAuth, msgAuth))
 		return
 	}

@@ -28,6 +28,7 @@ type route struct {
 	segs    []string
 	literal int // number of literal segments, for precedence
 	handle  handlerFunc
+	public  bool // answered without credentials
 }
 
 type router struct {
@@ -63,6 +64,10 @@ func newRouter() *router {
 	add(http.MethodDelete, aop+"/hostnames/certificates/{certificate_id}", handleDeleteHostnameCert)
 	add(http.MethodPut, aop+"/hostnames", handlePutHostnames)
 	add(http.MethodGet, aop+"/hostnames/{hostname}", handleGetHostname)
+	add(http.MethodGet, "/zones/{zone_id}/settings/ssl", handleGetSSL)
+	add(http.MethodPatch, "/zones/{zone_id}/settings/ssl", handlePatchSSL)
+	add(http.MethodGet, "/ips", handleListIPs)
+	rt.routes[len(rt.routes)-1].public = true // Cloudflare's IP ranges need no credentials [obs]
 	return rt
 }
 

@@ -33,6 +33,8 @@ type zone struct {
 	tlsClientAuth         string    // global AOP zone setting, "on" or "off"
 	tlsClientAuthModified time.Time // zero: never modified
 	zoneLevelEnabled      bool      // origin_tls_client_auth/settings
+	ssl                   string    // zone setting ssl: off, flexible, full or strict
+	sslModified           time.Time // zero: never modified
 
 	// zoneCertBusyUntil ends the write window of the last zone-certificate
 	// upload or delete (wall clock; see zone_cert_busy.go).
@@ -53,6 +55,7 @@ func (z *zone) reset() {
 	z.tlsClientAuth = "off"
 	z.tlsClientAuthModified = time.Time{}
 	z.zoneLevelEnabled = false
+	z.ssl, z.sslModified = defaultSSLMode, time.Time{}
 	z.certs = nil
 	z.bindings = map[string]*binding{}
 	z.history = map[string][]segment{}
@@ -198,6 +201,8 @@ type ZoneSettings struct {
 	TLSClientAuthModifiedOn *time.Time `json:"tls_client_auth_modified_on"`
 	// ZoneLevelEnabled is origin_tls_client_auth/settings "enabled".
 	ZoneLevelEnabled bool `json:"zone_level_enabled"`
+	// SSL is the zone's SSL/TLS mode (zone setting ssl).
+	SSL string `json:"ssl"`
 }
 
 // CertificateState is one uploaded certificate (deleted ones stay until
@@ -241,6 +246,7 @@ func (s *Server) Snapshot() State {
 			Settings: ZoneSettings{
 				TLSClientAuth:    z.tlsClientAuth,
 				ZoneLevelEnabled: z.zoneLevelEnabled,
+				SSL:              z.ssl,
 			},
 			ZoneCertificates:     []CertificateState{},
 			HostnameCertificates: []CertificateState{},

@@ -221,6 +221,8 @@ User www-data
 Group www-data
 LoadModule mpm_event_module %[2]s/mod_mpm_event.so
 LoadModule authz_core_module %[2]s/mod_authz_core.so
+LoadModule authz_host_module %[2]s/mod_authz_host.so
+LoadModule headers_module %[2]s/mod_headers.so
 LoadModule dir_module %[2]s/mod_dir.so
 LoadModule mime_module %[2]s/mod_mime.so
 LoadModule socache_shmcb_module %[2]s/mod_socache_shmcb.so

@@ -35,6 +35,20 @@ func (p Probe) String() string {
 // Direct requests https://hostname/ from addr with SNI hostname, presenting
 // clientCert when it is not nil.
 func Direct(ctx context.Context, addr, hostname string, clientCert *tls.Certificate) Probe {
+	return DirectFrom(ctx, "", addr, hostname, clientCert)
+}
+
+// DirectFrom is Direct from the local IP address localIP (any when ""),
+// e.g. 127.0.0.2 to be a client outside an allow list of 127.0.0.1/32.
+func DirectFrom(ctx context.Context, localIP, addr, hostname string, clientCert *tls.Certificate) Probe {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if localIP != "" {
+		ip := net.ParseIP(localIP)
+		if ip == nil {
+			return Probe{Err: fmt.Sprintf("invalid local address %q", localIP)}
+		}
+		dialer.LocalAddr = &net.TCPAddr{IP: ip}
+	}
 	cfg := &tls.Config{ServerName: hostname, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12} //nolint:gosec // the origin's own certificate is not what is tested
 	if clientCert != nil {
 		// Always send it: Go would otherwise withhold a certificate that the
@@ -46,7 +60,7 @@ func Direct(ctx context.Context, addr, hostname string, clientCert *tls.Certific
 		TLSClientConfig:   cfg,
 		DisableKeepAlives: true,
 		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, network, addr)
+			return dialer.DialContext(ctx, network, addr)
 		},
 	}
 	defer tr.CloseIdleConnections()

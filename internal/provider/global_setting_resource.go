@@ -19,7 +19,9 @@ func NewGlobalSettingResource() resource.Resource {
 			"to every origin of the zone that has no zone-level or per-hostname certificate. Any Cloudflare customer can obtain " +
 			"that certificate, so an origin that trusts only it is protected from direct access but not from other Cloudflare zones; " +
 			"use `cfaop_zone_setting` or per-hostname certificates for that.\n\n" +
-			"**Destroy turns the setting off** (the official provider leaves it on).",
+			"**Destroy turns the setting off** (the official provider leaves it on)." +
+			"\n\nA plan that turns this on warns when the zone's SSL/TLS encryption mode is Off or Flexible: Cloudflare then reaches the origin " +
+			"over plain HTTP and presents no client certificate at all. The mode is read once per zone per run, and only by plans that write.",
 		enabledDesc: "Whether Cloudflare presents its shared client certificate to this zone's origins (`tls_client_auth` = `on`).",
 		get: func(c *cfapi.Client, ctx context.Context, zoneID string) (bool, error) {
 			s, err := c.GetGlobalSetting(ctx, zoneID)

@@ -82,7 +82,9 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 			"Cloudflare presents that certificate when it pulls from this hostname's origin, ahead of the zone-level and global certificates.\n\n" +
 			"Changing `certificate_id` moves the binding in place with one request and no gap; changing `hostname` replaces the binding, " +
 			"and the old hostname's association is removed. Destroy removes the association (`enabled: null`), it does not merely disable it. " +
-			"Concurrent binding writes for a zone are sent together in one request, so a large apply stays far below Cloudflare's rate limit.",
+			"Concurrent binding writes for a zone are sent together in one request, so a large apply stays far below Cloudflare's rate limit." +
+			"\n\nA plan that turns this on warns when the zone's SSL/TLS encryption mode is Off or Flexible: Cloudflare then reaches the origin " +
+			"over plain HTTP and presents no client certificate at all. The mode is read once per zone per run, and only by plans that write.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<zone_id>/<hostname>`.",
@@ -145,7 +147,8 @@ func (r *hostnameBindingResource) Configure(_ context.Context, req resource.Conf
 }
 
 // ModifyPlan keeps the computed values when nothing changes. When the plan
-// would write, it checks what Cloudflare would refuse in the middle of an
+// would write, it warns when the zone's SSL/TLS mode makes the binding
+// ineffective, and checks what Cloudflare would refuse in the middle of an
 // apply: a zone that does not exist, refused credentials, a hostname outside
 // the zone, and a certificate past 100 hostnames (see limit_tally.go for what
 // is counted). A certificate_id that is not a hostname certificate of this
@@ -176,6 +179,9 @@ func (r *hostnameBindingResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 	}
+	// The plan writes the association: check that the zone's SSL/TLS mode
+	// lets Cloudflare present its certificate at all.
+	warnWeakSSLMode(ctx, r.data, plan.ZoneID, plan.Enabled, &resp.Diagnostics)
 	if !known(plan.ZoneID) {
 		return // checked at apply, before the write
 	}

@@ -79,6 +79,7 @@ type providerData struct {
 	certificates  *certificateCache
 	zones         *zoneCheck
 	limits        *limitTally
+	sslModes      *sslModeCache  // each zone's SSL/TLS mode, read once per process
 	journal       *uploadJournal // nil when off
 	globalCAURL   string
 	expiryWarning time.Duration
@@ -224,6 +225,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		certificates:  newCertificateCache(client),
 		zones:         newZoneCheck(client, credentialSource(cfg)),
 		limits:        newLimitTally(),
+		sslModes:      newSSLModeCache(client),
 		journal:       openUploadJournal(ctx, p.journalDir),
 		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
@@ -252,6 +254,9 @@ func (p *cfaopProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewHostnameCertificatesDataSource,
 		NewZoneCertificateDataSource,
 		NewHostnameCertificateDataSource,
+		NewIPRangesDataSource,
+		NewOriginProbeDataSource,
+		NewZoneSSLModeDataSource,
 	}
 }
 
@@ -262,6 +267,10 @@ func (p *cfaopProvider) Functions(_ context.Context) []func() function.Function 
 		NewOriginTrustBundleFunction,
 		NewNginxClientAuthFunction,
 		NewApacheClientAuthFunction,
+		NewOriginAllowListFunction,
+		NewNftablesAllowListFunction,
+		NewNginxClientVerificationFunction,
+		NewApacheClientVerificationFunction,
 	}
 }
 

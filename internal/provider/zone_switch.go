@@ -83,18 +83,26 @@ func (r *zoneSwitchResource) Configure(_ context.Context, req resource.Configure
 }
 
 // ModifyPlan checks, when the plan would write, that the zone exists and
-// that Cloudflare accepts the credentials (one zone read per run).
+// that Cloudflare accepts the credentials (one zone read per run), and warns
+// when the plan turns the switch on in a zone whose SSL/TLS mode makes it
+// ineffective. A no-change plan makes no request.
 func (r *zoneSwitchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) || r.data == nil {
 		return
 	}
-	var zoneID types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("zone_id"), &zoneID)...)
-	if resp.Diagnostics.HasError() || !known(zoneID) {
+	var plan zoneSwitchModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, d := r.data.zones.check(ctx, zoneID.ValueString(), path.Root("zone_id"))
-	resp.Diagnostics.Append(d...)
+	if known(plan.ZoneID) {
+		_, d := r.data.zones.check(ctx, plan.ZoneID.ValueString(), path.Root("zone_id"))
+		resp.Diagnostics.Append(d...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	warnWeakSSLMode(ctx, r.data, plan.ZoneID, plan.Enabled, &resp.Diagnostics)
 }
 
 func (r *zoneSwitchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -51,6 +51,7 @@ type config struct {
 	curve     elliptic.Curve
 	eku       []x509.ExtKeyUsage
 	isCA      bool
+	dnsNames  []string
 }
 
 // Option changes a certificate made by NewLeaf or MustLeaf.
@@ -86,6 +87,9 @@ func WithEKU(usages ...x509.ExtKeyUsage) Option {
 
 // WithNoEKU omits the extended key usage extension.
 func WithNoEKU() Option { return func(c *config) { c.eku = nil } }
+
+// WithDNSNames sets the subject alternative names, for server certificates.
+func WithDNSNames(names ...string) Option { return func(c *config) { c.dnsNames = names } }
 
 // WithIsCA marks the certificate CA:TRUE and lets it sign certificates.
 func WithIsCA() Option { return func(c *config) { c.isCA = true } }
@@ -184,6 +188,7 @@ func create(c config) (Pair, error) {
 		ExtKeyUsage:           c.eku,
 		BasicConstraintsValid: true,
 		IsCA:                  c.isCA,
+		DNSNames:              c.dnsNames,
 	}
 	if c.isCA {
 		tmpl.KeyUsage |= x509.KeyUsageCertSign | x509.KeyUsageCRLSign

@@ -14,4 +14,9 @@ terraform {
 
 locals {
   bundle = provider::cfaop::origin_trust_bundle(var.trusted_certificates)
+  # The port is the last part of listen: "443", "127.0.0.1:8443", "*:443".
+  port = tonumber(regex("([0-9]+)$", var.listen)[0])
+  # Only Cloudflare's ranges when allowed_cidrs is set; chosen here because a
+  # template directive would stop the heredoc in outputs.tf from being unindented.
+  require = length(var.allowed_cidrs) > 0 ? trimspace(provider::cfaop::origin_allow_list("apache", var.allowed_cidrs)) : "Require all granted"
 }

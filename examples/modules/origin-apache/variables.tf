@@ -41,3 +41,27 @@ variable "document_root" {
   description = "DocumentRoot of the virtual host."
   default     = "/var/www/html"
 }
+
+variable "allowed_cidrs" {
+  type        = list(string)
+  description = "Client ranges the origin answers at all, usually data.cfaop_ip_ranges.cloudflare.cidrs; others are refused with 403 before the request is served. Empty (the default) renders no allow list. Also rendered as an nftables ruleset (output nftables_ruleset)."
+  default     = []
+}
+
+variable "verification_mode" {
+  type        = string
+  description = "\"on\" refuses clients without a valid client certificate (fail closed); \"optional\" serves them and only reports the verdict in verdict_header and verdict_log_file, for a staged rollout."
+  default     = "on"
+}
+
+variable "verdict_header" {
+  type        = string
+  description = "Request header that passes the verification verdict (SUCCESS, NONE or FAILED:reason) to the application, e.g. X-Client-Verify; needs mod_headers. \"\" (the default) sends none."
+  default     = ""
+}
+
+variable "verdict_log_file" {
+  type        = string
+  description = "Absolute path of an access log with the verdict and the client certificate's identity; \"\" writes none."
+  default     = ""
+}

@@ -38,6 +38,30 @@ variable "verify_depth" {
 
 variable "location_block" {
   type        = string
-  description = "What the server does with accepted requests, as the body of `location /`."
+  description = "What the server does with accepted requests, as the body of `location /`. With allowed_cidrs it must not use `return` (nginx answers it before checking the allow list): pass the request on, e.g. `proxy_pass http://127.0.0.1:8080;`."
   default     = "return 200 \"ok\\n\";"
+}
+
+variable "allowed_cidrs" {
+  type        = list(string)
+  description = "Client ranges the origin answers at all, usually data.cfaop_ip_ranges.cloudflare.cidrs; others are refused with 403 before the request is served. Empty (the default) renders no allow list. Also rendered as an nftables ruleset (output nftables_ruleset)."
+  default     = []
+}
+
+variable "verification_mode" {
+  type        = string
+  description = "\"on\" refuses clients without a valid client certificate (fail closed); \"optional\" serves them and only reports the verdict in verdict_header and verdict_log_file, for a staged rollout."
+  default     = "on"
+}
+
+variable "verdict_header" {
+  type        = string
+  description = "Request header that passes the verification verdict (SUCCESS, NONE or FAILED:reason) to the application; \"\" sends none."
+  default     = "X-Client-Verify"
+}
+
+variable "verdict_log_file" {
+  type        = string
+  description = "Absolute path of an access log with the verdict and the client certificate's identity; \"\" writes none."
+  default     = ""
 }

@@ -99,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	rateWindow := fs.Duration("rate-window", emulator.CloudflareRateWindow, "length of a rate limit window")
 	rateLockout := fs.Duration("rate-lockout", emulator.CloudflareRateLockout, "how long a token that exceeded the rate limit is refused")
 	zoneCertWrite := fs.Duration("zone-cert-write-time", emulator.DefaultZoneCertWriteTime, "how long a zone certificate upload or delete takes; another one in the same zone meanwhile gets HTTP 409, as on Cloudflare (0 turns that off)")
+	ipRanges := fs.String("ip-ranges", "", "comma-separated CIDRs GET /client/v4/ips answers instead of Cloudflare's published ranges, e.g. 127.0.0.1/32,::1/128")
+	originCA := fs.String("origin-ca", "", "PEM file of the CAs the edge verifies origin certificates against in SSL mode strict (default: the system's roots)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -114,6 +116,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if *zoneCertWrite <= 0 {
 		cfg.ZoneCertWriteTime = -1 // Config's zero means the default
 	}
+	if *ipRanges != "" {
+		r, err := emulator.ParseIPRanges(*ipRanges)
+		if err != nil {
+			return fmt.Errorf("-ip-ranges: %w", err)
+		}
+		cfg.IPRanges = r
+	}
 	if !*quiet {
 		logger := log.New(stderr, "", log.LstdFlags)
 		cfg.Logf = logger.Printf
@@ -125,6 +134,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	for _, o := range origins {
 		if err := srv.SetOrigin(o.hostname, o.address); err != nil {
 			return err
+		}
+	}
+	if *originCA != "" {
+		pemCerts, err := os.ReadFile(*originCA)
+		if err != nil {
+			return fmt.Errorf("-origin-ca: %w", err)
+		}
+		if err := srv.SetOriginTrust(pemCerts); err != nil {
+			return fmt.Errorf("-origin-ca %s: %w", *originCA, err)
 		}
 	}
 	*token = srv.Token() // the random one when -token was not given
@@ -151,12 +169,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if *rateLimit > 0 {
 		out("  Rate limit:      %d requests per %s per token, then locked out for %s\n", *rateLimit, *rateWindow, *rateLockout)
 	}
+	if *ipRanges != "" {
+		r := srv.IPRanges()
+		out("  IP ranges:       %s (GET /client/v4/ips)\n", strings.Join(append(r.IPv4CIDRs, r.IPv6CIDRs...), ", "))
+	}
 	configured := srv.Origins()
 	originHosts := slices.Sorted(maps.Keys(configured))
 	for _, host := range originHosts {
 		out("  Origin:          %s -> %s\n", host, configured[host])
 	}
-	out("  Admin endpoints: %s%s{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull}\n\n", root, emulator.AdminPrefix)
+	out("  Admin endpoints: %s%s{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull,ips,origin-trust}\n\n", root, emulator.AdminPrefix)
 	out("Use it from the provider with:\n\n")
 	out("  export CLOUDFLARE_BASE_URL=%s\n", baseURL)
 	out("  export CLOUDFLARE_API_TOKEN=%s\n", *token)

@@ -115,6 +115,8 @@ func TestEmulatorCommand_RefusesBadArguments(t *testing.T) {
 		{"extra args", []string{"serve"}, nil, "unexpected arguments"},
 		{"origin without address", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com"}, nil, "want hostname=address"},
 		{"public origin", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com=10.0.0.1:443"}, nil, "only loopback"},
+		{"missing origin CA", []string{"-listen", "127.0.0.1:0", "-origin-ca", "/nonexistent/ca.pem"}, nil, "-origin-ca: open /nonexistent/ca.pem"},
+		{"bad ip range", []string{"-listen", "127.0.0.1:0", "-ip-ranges", "127.0.0.1"}, nil, "-ip-ranges: emulator: invalid CIDR"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,7 +149,7 @@ func TestEmulatorCommand_OriginFlag(t *testing.T) {
 	out := stdout.String()
 	for _, want := range []string{
 		"Origin:          app.example.com -> " + addr,
-		"{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull}",
+		"{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull,ips,origin-trust}",
 		`curl -s -X POST -H 'Authorization: Bearer t0k'`,
 		`-d '{"hostname":"app.example.com","path":"/"}' ` + root + "/__emulator/pull",
 	} {
@@ -298,5 +300,39 @@ func TestEmulatorCommand_randomTokenByDefault(t *testing.T) {
 	}
 	if len(tokens) != 2 {
 		t.Fatalf("two starts accepted the same token")
+	}
+}
+
+func TestEmulatorCommand_IPRangesFlag(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-ip-ranges", "127.0.0.1/32,::1/128", "-quiet"}, &stdout, &stderr, noEnv)
+	}()
+	base := waitForBaseURL(t, &stdout, &stderr, done)
+	if want := "IP ranges:       127.0.0.1/32, ::1/128 (GET /client/v4/ips)"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("output lacks %q:\n%s", want, stdout.String())
+	}
+	resp, err := http.Get(base + "/ips") // no credentials, as on Cloudflare
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env struct {
+		Result struct {
+			IPv4 []string `json:"ipv4_cidrs"`
+			IPv6 []string `json:"ipv6_cidrs"`
+		} `json:"result"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&env)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || len(env.Result.IPv4) != 1 || env.Result.IPv4[0] != "127.0.0.1/32" ||
+		len(env.Result.IPv6) != 1 || env.Result.IPv6[0] != "::1/128" {
+		t.Fatalf("GET /ips: %d %+v %v", resp.StatusCode, env.Result, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
 	}
 }

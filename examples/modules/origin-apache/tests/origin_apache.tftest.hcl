@@ -44,3 +44,34 @@ run "virtual_host_requires_client_certificates" {
     error_message = "the bundle must hold the global CA with its fingerprint"
   }
 }
+
+run "allow_list_and_staged_rollout" {
+  command = plan
+
+  variables {
+    server_name             = "app.example.com"
+    listen                  = "127.0.0.1:8443"
+    server_certificate_file = "/etc/ssl/app.pem"
+    server_key_file         = "/etc/ssl/app.key"
+    trusted_certificates    = [run.global_ca.pem]
+    allowed_cidrs           = ["127.0.0.1/32", "::1/128"]
+    verification_mode       = "optional"
+    verdict_header          = "X-Client-Verify"
+    verdict_log_file        = "/var/log/apache2/aop.log"
+  }
+
+  assert {
+    condition     = strcontains(output.virtual_host, "Require ip 127.0.0.1/32 ::1/128\n") && !strcontains(output.virtual_host, "Require all granted")
+    error_message = "the virtual host must admit only allowed_cidrs"
+  }
+
+  assert {
+    condition     = strcontains(output.virtual_host, "SSLVerifyClient optional") && strcontains(output.virtual_host, "RequestHeader set X-Client-Verify \"%%{SSL_CLIENT_VERIFY}s\"")
+    error_message = "optional mode must serve everyone and pass the verdict"
+  }
+
+  assert {
+    condition     = strcontains(output.virtual_host, "CustomLog \"/var/log/apache2/aop.log\"") && strcontains(output.nftables_ruleset, "tcp dport { 8443 } drop")
+    error_message = "the verdict log and the nftables ruleset must be rendered"
+  }
+}
