@@ -181,7 +181,9 @@ func (v credentialValidator) Description(context.Context) string {
 	return "must be a plausible Cloudflare credential"
 }
 
-func (v credentialValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v credentialValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v credentialValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
