@@ -18,7 +18,7 @@ func (c *Client) ZoneIDByName(ctx context.Context, name string) (string, error) 
 	p.Name.Value, p.Name.Present = name, true
 	page, err := c.zones.List(ctx, p)
 	if err != nil {
-		return "", wrap("look up zone "+name, err)
+		return "", wrap("look up zone "+name, PermZoneRead, err)
 	}
 	for _, z := range page.Result {
 		if z.Name == name {

@@ -330,6 +330,26 @@ func (s *Server) OriginPullCA() (*x509.Certificate, crypto.Signer) {
 // made when it was empty.
 func (s *Server) Token() string { return s.token }
 
+// SetScopedToken accepts token from now on with only the given permissions
+// (see Config.ScopedTokens); an empty list removes it.
+func (s *Server) SetScopedToken(token string, perms ...Permission) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if token == "" || token == s.token {
+		return fmt.Errorf("emulator: a scoped token must be non-empty and differ from the main token")
+	}
+	if len(perms) == 0 {
+		delete(s.scoped, token)
+		return nil
+	}
+	set, err := newPermissionSet(perms)
+	if err != nil {
+		return err
+	}
+	s.scoped[token] = set
+	return nil
+}
+
 // authorized reports whether r carries the configured token or the
 // configured legacy key and email: the credentials with every permission,
 // the only ones the admin endpoints accept.
@@ -350,6 +370,8 @@ func (s *Server) permissions(r *http.Request) (permissionSet, bool) {
 		if secretEqual(tok, s.token) {
 			return nil, true
 		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		for scopedTok, set := range s.scoped {
 			if secretEqual(tok, scopedTok) {
 				return set, true

@@ -19,6 +19,8 @@ func apiErrorDetail(attempt string, err error) string {
 	hint := ""
 	var apiErr *cfapi.APIError
 	switch {
+	case errors.As(err, &apiErr) && apiErr.HasCode(cfapi.CodeAuthentication) && apiErr.Needs != "":
+		hint = " " + permissionHint(apiErr.Needs)
 	case errors.As(err, &apiErr) && apiErr.HasCode(cfapi.CodeAuthentication):
 		hint = " Check the API token (or key and email): it must be valid and allowed to edit SSL and Certificates and Zone Settings for this zone."
 	case errors.As(err, &apiErr) && apiErr.StatusCode == 404:
@@ -27,6 +29,15 @@ func apiErrorDetail(attempt string, err error) string {
 		hint = " The operation did not finish within its timeout; raise the resource's timeouts or check Cloudflare's status."
 	}
 	return fmt.Sprintf("%s failed.%s\n\nError: %s", attempt, hint, err)
+}
+
+// permissionHint words Cloudflare's 403 "Authentication error" (code
+// 10000), which answers both a wrong token and a token without the
+// permission the operation needs [obs], so it names both causes.
+func permissionHint(needs cfapi.Permission) string {
+	return fmt.Sprintf("Check the API token (or key and email): it must be valid, and this operation needs the API token permission %s for this zone. "+
+		"A token created moments ago can answer 403 for a short while; if it is brand-new, try again in a minute. "+
+		"The provider documentation lists the minimal token for each resource.", needs)
 }
 
 // addFindings turns certificate and key findings into attribute diagnostics.
