@@ -42,7 +42,7 @@ type ErrorItem struct {
 
 // APIError is an error answer from Cloudflare, with its codes.
 type APIError struct {
-	Op         string // what the provider was doing, e.g. "upload zone certificate"
+	Op         string     // what the provider was doing, e.g. "upload zone certificate"
 	Needs      Permission // the token permission Op needs, for 403 answers
 	StatusCode int
 	Errors     []ErrorItem
