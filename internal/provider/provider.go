@@ -96,7 +96,8 @@ func (p *cfaopProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 		Attributes: map[string]schema.Attribute{
 			"api_token": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare API token with the Zone SSL and Certificates Edit and Zone Settings Edit permissions. " +
-					"Falls back to `" + cfapi.EnvAPIToken + "`. Takes precedence over `api_key` and `email`.",
+					"Falls back to `" + cfapi.EnvAPIToken + "`. Takes precedence over `api_key` and `email`. Checked before any request: " +
+					"whitespace (use `trimspace(file(...))`), a `Bearer ` prefix, or anything but 40 to 255 characters of letters, digits, `_` and `-` is an error.",
 				Optional:   true,
 				Sensitive:  true,
 				Validators: []validatorString{credentialValidator{kind: credToken, attribute: "api_token"}},
