@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // Each malformed credential gets its own diagnostic with the fix, on the
@@ -118,4 +121,35 @@ func wantCredentialError(t *testing.T, what string, diags []*tfprotov6.Diagnosti
 		}
 	}
 	t.Errorf("%s: no error without an attribute:\n%s", what, all)
+}
+
+// Through the Terraform CLI: a token read with file() and no trimspace()
+// fails the plan with the fix, and no request reaches the API.
+func TestAccProvider_tokenWithNewlineFailsPlanWithoutRequest(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.needsEmulator(t)
+	dir := t.TempDir()
+	tokenFile := dir + "/token.txt"
+	if err := os.WriteFile(tokenFile, []byte(env.token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "cfaop" {
+  base_url  = %q
+  api_token = file(%q)
+}
+data "cfaop_zone_certificates" "all" {
+  zone_id = %q
+}
+`, env.baseURL, tokenFile, env.zoneID),
+			ExpectError: wrapped(`Whitespace In The API Token`),
+		}},
+	})
+	if n := len(env.countsSnapshot()); n != 0 {
+		t.Fatalf("want no API request, got %v", env.countsSnapshot())
+	}
 }
