@@ -60,7 +60,7 @@ func credentialProblem(kind credentialKind, v string, src credentialSource) (str
 	// Checked before whitespace: "Bearer <token>" contains a space, but the
 	// useful fix is dropping the prefix. A token is never "Bearer" + space.
 	if scheme, _, ok := strings.Cut(strings.TrimSpace(v), " "); kind == credToken && ok && strings.EqualFold(scheme, "Bearer") {
-		fix := fmt.Sprintf("set %s to the token alone, for example %s = trimprefix(var.cloudflare_api_token, \"Bearer \").", src.attribute, src.attribute)
+		fix := fmt.Sprintf("set %s to the token alone, without \"Bearer \" (trimprefix(<value>, \"Bearer \") removes it from a value set elsewhere).", src.attribute)
 		if src.envVar != "" {
 			fix = fmt.Sprintf("set %s to the token alone, without \"Bearer \".", src.envVar)
 		}
@@ -68,9 +68,10 @@ func credentialProblem(kind credentialKind, v string, src credentialSource) (str
 			fmt.Sprintf("The API token in %s starts with \"Bearer \". The provider sends the Authorization: Bearer header itself; %s", src.name(), fix)
 	}
 	if class := whitespaceClass(v); class != "" {
-		fix := fmt.Sprintf("Remove the whitespace: when the value is read from a file, wrap it in trimspace(), for example %s = trimspace(file(\"token.txt\")).", src.attribute)
+		file := map[credentialKind]string{credToken: "token.txt", credKey: "api_key.txt", credEmail: "email.txt"}[kind]
+		fix := fmt.Sprintf("Remove the whitespace: when the value is read from a file, wrap it in trimspace(), for example %s = trimspace(file(\"%s\")).", src.attribute, file)
 		if src.envVar != "" {
-			fix = fmt.Sprintf("Remove the whitespace from %s, for example export %s=\"$(tr -d '[:space:]' < token.txt)\".", src.envVar, src.envVar)
+			fix = fmt.Sprintf("Remove the whitespace from %s, for example export %s=\"$(tr -d '[:space:]' < %s)\".", src.envVar, src.envVar, file)
 		}
 		return fmt.Sprintf("Whitespace In The %s", titleWords(what)),
 			fmt.Sprintf("The %s in %s contains %s (%d characters in all). HTTP headers cannot carry it, so no request could succeed. %s", what, src.name(), class, len(v), fix)
@@ -90,7 +91,11 @@ func credentialProblem(kind credentialKind, v string, src credentialSource) (str
 				fmt.Sprintf("The API token in %s is %d characters long; Cloudflare API tokens are %d to %d characters. Check that the whole token was copied.%s", src.name(), len(v), minTokenLength, maxTokenLength, hint)
 		}
 	case credKey:
-		if class := foreignClass(v, isHexDigit); class != "" || len(v) < minKeyLength || len(v) > maxKeyLength {
+		class := foreignClass(v, isHexDigit)
+		if class == "a letter or digit outside the allowed set" {
+			class = "a letter that is not a hexadecimal digit"
+		}
+		if class != "" || len(v) < minKeyLength || len(v) > maxKeyLength {
 			return "Invalid Global API Key Format",
 				fmt.Sprintf("The global API key in %s is %d characters long%s; Cloudflare global API keys are %d to %d hexadecimal digits. If you have an API token (they are longer and not hexadecimal), set api_token (or %s) instead.",
 					src.name(), len(v), withClass(class), minKeyLength, maxKeyLength, cfapi.EnvAPIToken)
@@ -98,7 +103,7 @@ func credentialProblem(kind credentialKind, v string, src credentialSource) (str
 	case credEmail:
 		if !strings.Contains(v, "@") {
 			return "Invalid Email Address",
-				fmt.Sprintf("%s must be the email address of the Cloudflare account that owns the global API key, and contains no \"@\".", src.name())
+				fmt.Sprintf("The value of %s contains no \"@\"; it must be the email address of the Cloudflare account that owns the global API key.", src.name())
 		}
 	}
 	return "", ""

@@ -44,11 +44,11 @@ func TestProviderConfig_credentialFormats(t *testing.T) {
 		{"global key as token", "api_token", "CLOUDFLARE_API_TOKEN", testAPIKey, nil,
 			[]string{"Invalid API Token Format", "It looks like a global API key: set it as api_key (or CLOUDFLARE_API_KEY)"}},
 		{"key not hex", "api_key", "CLOUDFLARE_API_KEY", testAPIToken, map[string]string{"email": "owner@example.com"},
-			[]string{"Invalid Global API Key Format", "37 to 45 hexadecimal digits", "set api_token (or CLOUDFLARE_API_TOKEN) instead"}},
+			[]string{"Invalid Global API Key Format", "a letter that is not a hexadecimal digit", "37 to 45 hexadecimal digits", "set api_token (or CLOUDFLARE_API_TOKEN) instead"}},
 		{"key with newline", "api_key", "CLOUDFLARE_API_KEY", testAPIKey + "\r\n", map[string]string{"email": "owner@example.com"},
 			[]string{"Whitespace In The Global API Key", "a carriage return at the end"}},
 		{"email without @", "email", "CLOUDFLARE_EMAIL", "owner.example.com", map[string]string{"api_key": testAPIKey},
-			[]string{"Invalid Email Address", "contains no \"@\""}},
+			[]string{"Invalid Email Address", "contains no \"@\"; it must be the email address"}},
 	}
 	for _, tc := range cases {
 		// In the configuration: an attribute error at validation (plan) time.
