@@ -51,7 +51,7 @@ func (c *Client) PutBindings(ctx context.Context, zoneID string, changes []Bindi
 	p.Config.Value, p.Config.Present = cfg, true
 	page, err := c.hostnames.Update(ctx, p)
 	if err != nil {
-		return nil, wrap("update hostname associations", err)
+		return nil, wrap("update hostname associations", PermSSLEdit, err)
 	}
 	out := make([]Binding, 0, len(page.Result))
 	for _, r := range page.Result {
@@ -80,7 +80,7 @@ func (c *Client) GetBinding(ctx context.Context, zoneID, hostname string) (Bindi
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	r, err := c.hostnames.Get(ctx, url.PathEscape(hostname), p)
 	if err != nil {
-		return Binding{}, wrap("read hostname association "+hostname, err)
+		return Binding{}, wrap("read hostname association "+hostname, PermSSLRead, err)
 	}
 	return bindingFrom(*r), nil
 }

@@ -59,7 +59,7 @@ func (c *Client) ListCertificates(ctx context.Context, kind CertificateKind, zon
 		p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 		page, err := c.hostCerts.List(ctx, p)
 		if err != nil {
-			return nil, wrap("list hostname certificates", err)
+			return nil, wrap("list hostname certificates", PermSSLRead, err)
 		}
 		for _, r := range page.Result {
 			out = append(out, Certificate{ID: r.ID, Certificate: r.Certificate, Status: string(r.Status), Issuer: r.Issuer,
@@ -71,7 +71,7 @@ func (c *Client) ListCertificates(ctx context.Context, kind CertificateKind, zon
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	page, err := c.certs.List(ctx, p)
 	if err != nil {
-		return nil, wrap("list zone certificates", err)
+		return nil, wrap("list zone certificates", PermSSLRead, err)
 	}
 	for _, r := range page.Result {
 		out = append(out, zoneCert(r.ID, r.Certificate, r.ZoneAuthenticatedOriginPull))
@@ -89,7 +89,7 @@ func (c *Client) GetCertificate(ctx context.Context, kind CertificateKind, zoneI
 		p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 		r, err := c.hostCerts.Get(ctx, id, p)
 		if err != nil {
-			return Certificate{}, wrap("read hostname certificate "+id, err)
+			return Certificate{}, wrap("read hostname certificate "+id, PermSSLRead, err)
 		}
 		return Certificate{ID: r.ID, Certificate: r.Certificate, Status: string(r.Status), Issuer: r.Issuer,
 			SerialNumber: r.SerialNumber, Signature: r.Signature, ExpiresOn: r.ExpiresOn, UploadedOn: r.UploadedOn}, nil
@@ -98,7 +98,7 @@ func (c *Client) GetCertificate(ctx context.Context, kind CertificateKind, zoneI
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	r, err := c.certs.Get(ctx, id, p)
 	if err != nil {
-		return Certificate{}, wrap("read zone certificate "+id, err)
+		return Certificate{}, wrap("read zone certificate "+id, PermSSLRead, err)
 	}
 	return zoneCert(r.ID, r.Certificate, r.ZoneAuthenticatedOriginPull), nil
 }
@@ -129,7 +129,7 @@ func (c *Client) uploadCertificate(ctx context.Context, kind CertificateKind, zo
 		p.PrivateKey.Value, p.PrivateKey.Present = keyPEM, true
 		r, err := c.hostCerts.New(ctx, p)
 		if err != nil {
-			return Certificate{}, wrap("upload hostname certificate", err)
+			return Certificate{}, wrap("upload hostname certificate", PermSSLEdit, err)
 		}
 		return Certificate{ID: r.ID, Certificate: r.Certificate, Status: string(r.Status), Issuer: r.Issuer,
 			SerialNumber: r.SerialNumber, Signature: r.Signature, ExpiresOn: r.ExpiresOn, UploadedOn: r.UploadedOn}, nil
@@ -140,7 +140,7 @@ func (c *Client) uploadCertificate(ctx context.Context, kind CertificateKind, zo
 	p.PrivateKey.Value, p.PrivateKey.Present = keyPEM, true
 	r, err := c.certs.New(ctx, p)
 	if err != nil {
-		return Certificate{}, wrap("upload zone certificate", err)
+		return Certificate{}, wrap("upload zone certificate", PermSSLEdit, err)
 	}
 	return zoneCert(r.ID, r.Certificate, r.ZoneAuthenticatedOriginPull), nil
 }
@@ -157,12 +157,12 @@ func (c *Client) DeleteCertificate(ctx context.Context, kind CertificateKind, zo
 			var p aop.HostnameCertificateDeleteParams
 			p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 			_, err := c.hostCerts.Delete(ctx, id, p)
-			return wrap("delete hostname certificate "+id, err)
+			return wrap("delete hostname certificate "+id, PermSSLEdit, err)
 		}
 		var p aop.ZoneCertificateDeleteParams
 		p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 		_, err := c.certs.Delete(ctx, id, p)
-		return wrap("delete zone certificate "+id, err)
+		return wrap("delete zone certificate "+id, PermSSLEdit, err)
 	})
 }
 

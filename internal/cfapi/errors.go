@@ -42,7 +42,8 @@ type ErrorItem struct {
 
 // APIError is an error answer from Cloudflare, with its codes.
 type APIError struct {
-	Op         string // what the provider was doing, e.g. "upload zone certificate"
+	Op         string     // what the provider was doing, e.g. "upload zone certificate"
+	Needs      Permission // the token permission Op needs, for 403 answers
 	StatusCode int
 	Errors     []ErrorItem
 }
@@ -112,13 +113,14 @@ func IsAmbiguous(err error) bool {
 	return true
 }
 
-// wrap turns the SDK's error into an APIError, keeping transport errors as they are.
-func wrap(op string, err error) error {
+// wrap turns the SDK's error into an APIError that records the permission
+// the operation needs, keeping transport errors as they are.
+func wrap(op string, needs Permission, err error) error {
 	if err == nil {
 		return nil
 	}
 	if sdkErr, ok := errorsAs[*aop.Error](err); ok {
-		out := &APIError{Op: op, StatusCode: sdkErr.StatusCode}
+		out := &APIError{Op: op, Needs: needs, StatusCode: sdkErr.StatusCode}
 		for _, it := range sdkErr.Errors {
 			out.Errors = append(out.Errors, ErrorItem{Code: int(it.Code), Message: it.Message})
 		}

@@ -24,7 +24,7 @@ type IPRanges struct {
 func (c *Client) GetIPRanges(ctx context.Context) (IPRanges, error) {
 	res, err := c.ips.List(ctx, ips.IPListParams{})
 	if err != nil {
-		return IPRanges{}, wrap("read Cloudflare's IP ranges", err)
+		return IPRanges{}, wrap("read Cloudflare's IP ranges", "", err)
 	}
 	var out IPRanges
 	switch u := res.AsUnion().(type) {

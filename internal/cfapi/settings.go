@@ -29,7 +29,7 @@ func (c *Client) GetGlobalSetting(ctx context.Context, zoneID string) (GlobalSet
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	res, err := c.zoneSetting.Get(ctx, tlsClientAuthSetting, p)
 	if err != nil {
-		return GlobalSetting{}, wrap("read zone setting tls_client_auth", err)
+		return GlobalSetting{}, wrap("read zone setting tls_client_auth", PermZoneSettingsRead, err)
 	}
 	return globalSettingFrom(res.Value, bool(res.Editable), res.ModifiedOn)
 }
@@ -46,7 +46,7 @@ func (c *Client) SetGlobalSetting(ctx context.Context, zoneID string, enabled bo
 	p.Body = body
 	res, err := c.zoneSetting.Edit(ctx, tlsClientAuthSetting, p)
 	if err != nil {
-		return GlobalSetting{}, wrap("change zone setting tls_client_auth", err)
+		return GlobalSetting{}, wrap("change zone setting tls_client_auth", PermZoneSettingsEdit, err)
 	}
 	return globalSettingFrom(res.Value, bool(res.Editable), res.ModifiedOn)
 }
@@ -78,7 +78,7 @@ func (c *Client) GetZoneSetting(ctx context.Context, zoneID string) (bool, error
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	res, err := c.aopSettings.Get(ctx, p)
 	if err != nil {
-		return false, wrap("read zone-level authenticated origin pulls setting", err)
+		return false, wrap("read zone-level authenticated origin pulls setting", PermSSLRead, err)
 	}
 	return res.Enabled, nil
 }
@@ -93,7 +93,7 @@ func (c *Client) SetZoneSetting(ctx context.Context, zoneID string, enabled bool
 	p.Enabled.Value, p.Enabled.Present = enabled, true
 	res, err := c.aopSettings.Update(ctx, p)
 	if err != nil {
-		return false, wrap("change zone-level authenticated origin pulls setting", err)
+		return false, wrap("change zone-level authenticated origin pulls setting", PermSSLEdit, err)
 	}
 	return res.Enabled, nil
 }

@@ -26,7 +26,7 @@ func (c *Client) GetSSLMode(ctx context.Context, zoneID string) (string, error) 
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	res, err := c.zoneSetting.Get(ctx, "ssl", p)
 	if err != nil {
-		return "", wrap("read zone setting ssl", err)
+		return "", wrap("read zone setting ssl", PermZoneSettingsRead, err)
 	}
 	// The SDK decodes the value into a per-setting string type.
 	switch mode := fmt.Sprint(res.Value); mode {

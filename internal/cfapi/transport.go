@@ -96,7 +96,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // shouldRetry decides whether an attempt is repeated and after how long.
 // POST is repeated only when the request provably did not take effect: the
-// connection could not be made, or Cloudflare refused it with 429.
+// connection could not be made, or Cloudflare refused it with 429. An error
+// that repetition cannot cure (isPermanent) is never repeated.
 func (t *retryTransport) shouldRetry(method string, resp *http.Response, err error, attempt int) (time.Duration, bool) {
 	if attempt >= t.maxRetries {
 		return 0, false
@@ -105,6 +106,9 @@ func (t *retryTransport) shouldRetry(method string, resp *http.Response, err err
 	backoff := t.backoff(attempt)
 	switch {
 	case err != nil:
+		if isPermanent(err) {
+			return 0, false
+		}
 		if _, notSent := errorsAs[*notSentError](err); notSent {
 			return backoff, true
 		}

@@ -18,7 +18,7 @@ func (c *Client) ZoneIDByName(ctx context.Context, name string) (string, error) 
 	p.Name.Value, p.Name.Present = name, true
 	page, err := c.zones.List(ctx, p)
 	if err != nil {
-		return "", wrap("look up zone "+name, err)
+		return "", wrap("look up zone "+name, PermZoneRead, err)
 	}
 	for _, z := range page.Result {
 		if z.Name == name {
@@ -41,7 +41,7 @@ func (c *Client) ZoneName(ctx context.Context, zoneID string) (string, error) {
 	p.ZoneID.Value, p.ZoneID.Present = zoneID, true
 	z, err := c.zones.Get(ctx, p)
 	if err != nil {
-		return "", wrap("read zone "+zoneID, err)
+		return "", wrap("read zone "+zoneID, PermZoneRead, err)
 	}
 	return z.Name, nil
 }

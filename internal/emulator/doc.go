@@ -139,6 +139,26 @@
 // its old ID [obs: "may"; the emulator always does]; with several active
 // zone certificates the most recently deployed one is presented [doc].
 //
+// # Scoped tokens
+//
+// Config.ScopedTokens (cmd/emulator's repeatable -scoped-token
+// TOKEN=PERM,PERM) are tokens limited to Cloudflare permission groups:
+// ssl_and_certificates:read/edit, zone_settings:read/edit and zone:read; an
+// Edit includes its Read [doc]. The main token and the API key keep every
+// permission. A request outside a token's permissions is answered like a
+// wrong token, HTTP 403 with code 10000 "Authentication error" [obs]. What
+// each route needs (routePermission):
+//
+//	GET  /zones, /zones/{id}                                 Zone Read                  [doc]
+//	GET, PATCH /zones/{id}/settings/tls_client_auth          Zone Settings Read, Edit   [doc]
+//	PUT  .../origin_tls_client_auth/settings                 SSL and Certificates Edit  [doc] (API reference: "SSL and Certificates Write")
+//	GET  .../origin_tls_client_auth/settings                 SSL and Certificates Read  [ours] (by analogy with the PUT)
+//	GET  certificates and hostname associations              SSL and Certificates Read  [doc]
+//	POST, DELETE certificates; PUT hostname associations     SSL and Certificates Edit  [doc]
+//
+// Scoped tokens cannot use the admin endpoints. The emulator does not
+// model a new token's short 403 phase [obs] nor IP-restricted tokens (9109).
+//
 // # Loopback only
 //
 // Start listens on loopback addresses only, and every request (API, CA and

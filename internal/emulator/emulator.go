@@ -45,6 +45,12 @@ type Config struct {
 	// Token is the accepted API token (Authorization: Bearer <token>).
 	// Empty means a random one (NewToken); Server.Token returns it.
 	Token string
+	// ScopedTokens are further accepted API tokens, each limited to the
+	// given permissions (an Edit includes its Read). A request outside a
+	// token's permissions is answered HTTP 403, code 10000, as on
+	// Cloudflare. Token and the API key keep every permission; scoped
+	// tokens cannot use the admin endpoints.
+	ScopedTokens map[string][]Permission
 	// APIKey and Email enable the legacy X-Auth-Key + X-Auth-Email
 	// authentication when both are set; a request must match both.
 	APIKey, Email string
@@ -80,6 +86,7 @@ type Config struct {
 // Server is the emulator. Create it with New; it is safe for concurrent use.
 type Server struct {
 	token, apiKey, email string
+	scoped               map[string]permissionSet
 	nowFn                func() time.Time
 	logf                 func(format string, args ...any)
 	router               *router
@@ -130,6 +137,17 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.token == "" {
 		s.token = NewToken()
+	}
+	s.scoped = map[string]permissionSet{}
+	for tok, perms := range cfg.ScopedTokens {
+		if tok == "" || tok == s.token {
+			return nil, fmt.Errorf("emulator: a scoped token must be non-empty and differ from the main token")
+		}
+		set, err := newPermissionSet(perms)
+		if err != nil {
+			return nil, err
+		}
+		s.scoped[tok] = set
 	}
 	if s.nowFn == nil {
 		s.nowFn = time.Now
@@ -321,17 +339,59 @@ func (s *Server) OriginPullCA() (*x509.Certificate, crypto.Signer) {
 // made when it was empty.
 func (s *Server) Token() string { return s.token }
 
+// SetScopedToken accepts token from now on with only the given permissions
+// (see Config.ScopedTokens); an empty list removes it.
+func (s *Server) SetScopedToken(token string, perms ...Permission) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if token == "" || token == s.token {
+		return fmt.Errorf("emulator: a scoped token must be non-empty and differ from the main token")
+	}
+	if len(perms) == 0 {
+		delete(s.scoped, token)
+		return nil
+	}
+	set, err := newPermissionSet(perms)
+	if err != nil {
+		return err
+	}
+	s.scoped[token] = set
+	return nil
+}
+
 // authorized reports whether r carries the configured token or the
-// configured legacy key and email.
+// configured legacy key and email: the credentials with every permission,
+// the only ones the admin endpoints accept.
 func (s *Server) authorized(r *http.Request) bool {
+	perms, ok := s.permissions(r)
+	return ok && perms == nil
+}
+
+// permissions returns what r's credentials may do (nil: everything) and
+// whether they are known at all.
+func (s *Server) permissions(r *http.Request) (permissionSet, bool) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		scheme, tok, ok := strings.Cut(auth, " ")
-		return ok && strings.EqualFold(scheme, "Bearer") && secretEqual(strings.TrimSpace(tok), s.token)
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return nil, false
+		}
+		tok = strings.TrimSpace(tok)
+		if secretEqual(tok, s.token) {
+			return nil, true
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for scopedTok, set := range s.scoped {
+			if secretEqual(tok, scopedTok) {
+				return set, true
+			}
+		}
+		return nil, false
 	}
 	if s.apiKey != "" && s.email != "" {
-		return secretEqual(r.Header.Get("X-Auth-Key"), s.apiKey) && strings.EqualFold(r.Header.Get("X-Auth-Email"), s.email)
+		return nil, secretEqual(r.Header.Get("X-Auth-Key"), s.apiKey) && strings.EqualFold(r.Header.Get("X-Auth-Email"), s.email)
 	}
-	return false
+	return nil, false
 }
 
 func secretEqual(got, want string) bool {
@@ -452,9 +512,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 // answerAPI authenticates, routes and runs the handler.
 func (s *Server) answerAPI(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string, allowed []string, apiPath string, body []byte, bodyErr error) {
-	if (rt == nil || !rt.public) && !s.authorized(r) {
-		writeError(w, errorf(http.StatusForbidden, codeAuth, msgAuth))
-		return
+	if rt == nil || !rt.public {
+		perms, known := s.permissions(r)
+		if !known {
+			writeError(w, errorf(http.StatusForbidden, codeAuth, msgAuth))
+			return
+		}
+		if rt != nil && !perms.allows(rt.needs) {
+			// A token without the route's permission gets the same answer
+			// as a wrong token on Cloudflare [obs].
+			writeError(w, errorf(http.StatusForbidden, codeAuth, msgAuth))
+			return
+		}
 	}
 	if rt == nil {
 		if len(allowed) > 0 {

@@ -186,7 +186,7 @@ func (s *Server) admitLocked(key string, now time.Time) rateLimitDecision {
 // reports whether the request may proceed. Requests without valid
 // credentials are not counted (they are refused anyway).
 func (s *Server) rateLimit(w http.ResponseWriter, r *http.Request) bool {
-	if !s.authorized(r) {
+	if _, known := s.permissions(r); !known {
 		return true
 	}
 	key := r.Header.Get("Authorization")

@@ -28,7 +28,8 @@ type route struct {
 	segs    []string
 	literal int // number of literal segments, for precedence
 	handle  handlerFunc
-	public  bool // answered without credentials
+	public  bool       // answered without credentials
+	needs   Permission // what a scoped token needs to call it
 }
 
 type router struct {
@@ -45,7 +46,8 @@ func newRouter() *router {
 				lit++
 			}
 		}
-		rt.routes = append(rt.routes, &route{method: method, pattern: pattern, segs: segs, literal: lit, handle: h})
+		rt.routes = append(rt.routes, &route{method: method, pattern: pattern, segs: segs, literal: lit, handle: h,
+			needs: routePermission(method, pattern)})
 	}
 	const aop = "/zones/{zone_id}/origin_tls_client_auth"
 	add(http.MethodGet, "/zones", handleListZones)

@@ -202,7 +202,7 @@ func planWarnings(t *testing.T, typeName string, set map[string]tftypes.Value) [
 
 	provType := schemas.Provider.ValueType().(tftypes.Object)
 	provCfg, _ := tfprotov6.NewDynamicValue(provType, nullObjectWith(provType, map[string]tftypes.Value{
-		"api_token": tftypes.NewValue(tftypes.String, "unused"),
+		"api_token": tftypes.NewValue(tftypes.String, testAPIToken),
 		"base_url":  tftypes.NewValue(tftypes.String, "http://127.0.0.1:9/client/v4"),
 	}))
 	c, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: &provCfg})

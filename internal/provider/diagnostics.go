@@ -21,6 +21,8 @@ func apiErrorDetail(attempt string, err error) string {
 	hint := ""
 	var apiErr *cfapi.APIError
 	switch {
+	case errors.As(err, &apiErr) && apiErr.HasCode(cfapi.CodeAuthentication) && apiErr.Needs != "":
+		hint = " " + permissionHint(apiErr.Needs)
 	case isCredentialRefusal(err):
 		hint = " Check the API token (or key and email): it must be valid and allowed to edit SSL and Certificates and Zone Settings for this zone."
 	case errors.As(err, &apiErr) && apiErr.StatusCode == 404:
@@ -59,12 +61,26 @@ func addAPIError(diags *diag.Diagnostics, data *providerData, summary, attempt s
 		if data.zones.firstRefusal() {
 			diags.AddError(summaryCredentialsRefused, attempt+" failed. "+credentialsRefusedDetail(data.zones.credentials, err))
 		} else {
-			diags.AddError(summary, fmt.Sprintf("%s failed because Cloudflare refused the credentials (%s); see the error %q for what to check.",
-				attempt, apiCodes(err), summaryCredentialsRefused))
+			needs := ""
+			var apiErr *cfapi.APIError
+			if errors.As(err, &apiErr) && apiErr.Needs != "" {
+				needs = fmt.Sprintf(" It needs the API token permission %s.", apiErr.Needs)
+			}
+			diags.AddError(summary, fmt.Sprintf("%s failed because Cloudflare refused the credentials (%s); see the error %q for what to check.%s",
+				attempt, apiCodes(err), summaryCredentialsRefused, needs))
 		}
 		return
 	}
 	diags.AddError(summary, apiErrorDetail(attempt, err))
+}
+
+// permissionHint words Cloudflare's 403 "Authentication error" (code
+// 10000), which answers both a wrong token and a token without the
+// permission the operation needs [obs], so it names both causes.
+func permissionHint(needs cfapi.Permission) string {
+	return fmt.Sprintf("Check the API token (or key and email): it must be valid, and this operation needs the API token permission %s for this zone. "+
+		"A token created moments ago can answer 403 for a short while; if it is brand-new, try again in a minute. "+
+		"The provider documentation lists the minimal token for each resource.", needs)
 }
 
 // addFindings turns certificate and key findings into attribute diagnostics.

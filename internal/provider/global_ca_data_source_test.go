@@ -153,8 +153,8 @@ func TestGlobalCADataSource_urlRulesAndNoCredentials(t *testing.T) {
 	}
 
 	for authName, auth := range map[string]map[string]string{
-		"token":         {"api_token": "ca-test-token"},
-		"key and email": {"api_key": "ca-test-key", "email": "owner@example.com"},
+		"token":         {"api_token": testAPIToken},
+		"key and email": {"api_key": testAPIKey, "email": "owner@example.com"},
 	} {
 		cfg := map[string]string{"base_url": srv.URL}
 		for k, v := range auth {

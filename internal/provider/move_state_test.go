@@ -449,7 +449,7 @@ func TestMoveState_sourceProviderAddress(t *testing.T) {
 // no request to Cloudflare.
 func TestMoveState_makesNoAPIRequest(t *testing.T) {
 	t.Parallel()
-	emu, err := emulator.New(emulator.Config{Token: "move-token"})
+	emu, err := emulator.New(emulator.Config{Token: testAPIToken})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -471,7 +471,7 @@ func TestMoveState_makesNoAPIRequest(t *testing.T) {
 		attrs[name] = tftypes.NewValue(typ, nil)
 	}
 	attrs["base_url"] = tftypes.NewValue(tftypes.String, base)
-	attrs["api_token"] = tftypes.NewValue(tftypes.String, "move-token")
+	attrs["api_token"] = tftypes.NewValue(tftypes.String, testAPIToken)
 	cfg, err := tfprotov6.NewDynamicValue(providerType, tftypes.NewValue(providerType, attrs))
 	if err != nil {
 		t.Fatal(err)

@@ -99,18 +99,22 @@ func (p *cfaopProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 		Attributes: map[string]schema.Attribute{
 			"api_token": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare API token with the Zone SSL and Certificates Edit and Zone Settings Edit permissions. " +
-					"Falls back to `" + cfapi.EnvAPIToken + "`. Takes precedence over `api_key` and `email`.",
-				Optional:  true,
-				Sensitive: true,
+					"Falls back to `" + cfapi.EnvAPIToken + "`. Takes precedence over `api_key` and `email`. Checked before any request: " +
+					"whitespace (use `trimspace(file(...))`), a `Bearer ` prefix, or anything but 40 to 255 characters of letters, digits, `_` and `-` is an error.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validatorString{credentialValidator{kind: credToken, attribute: "api_token"}},
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare global API key, used together with `email` when no token is set. Falls back to `" + cfapi.EnvAPIKey + "`.",
 				Optional:            true,
 				Sensitive:           true,
+				Validators:          []validatorString{credentialValidator{kind: credKey, attribute: "api_key"}},
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email address of the account that owns `api_key`. Falls back to `" + cfapi.EnvEmail + "`.",
 				Optional:            true,
+				Validators:          []validatorString{credentialValidator{kind: credEmail, attribute: "email"}},
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Cloudflare API base URL, with or without the `/client/v4` suffix. Falls back to `" + cfapi.EnvBaseURL +
@@ -192,10 +196,21 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		warnDays = cfg.ExpiryWarningDays.ValueInt64()
 	}
 
+	token := stringOr(cfg.APIToken, os.Getenv(cfapi.EnvAPIToken))
+	apiKey := stringOr(cfg.APIKey, os.Getenv(cfapi.EnvAPIKey))
+	email := stringOr(cfg.Email, os.Getenv(cfapi.EnvEmail))
+	if summary, detail, at, fromEnv := checkCredentials(cfg, token, apiKey, email); summary != "" {
+		if fromEnv {
+			resp.Diagnostics.AddError(summary, detail)
+		} else {
+			resp.Diagnostics.AddAttributeError(at, summary, detail)
+		}
+		return
+	}
 	client, err := cfapi.New(cfapi.Config{
-		APIToken:   stringOr(cfg.APIToken, os.Getenv(cfapi.EnvAPIToken)),
-		APIKey:     stringOr(cfg.APIKey, os.Getenv(cfapi.EnvAPIKey)),
-		Email:      stringOr(cfg.Email, os.Getenv(cfapi.EnvEmail)),
+		APIToken:   token,
+		APIKey:     apiKey,
+		Email:      email,
 		BaseURL:    stringOr(cfg.BaseURL, os.Getenv(cfapi.EnvBaseURL)),
 		UserAgent:  fmt.Sprintf("terraform-provider-cfaop/%s Terraform/%s", p.version, req.TerraformVersion),
 		MaxRetries: int(maxRetries),
@@ -223,7 +238,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		client:        client,
 		bindings:      coalesce.New(client.PutBindings, bindingBatchWindow, bindingBatchMax),
 		certificates:  newCertificateCache(client),
-		zones:         newZoneCheck(client, credentialSource(cfg)),
+		zones:         newZoneCheck(client, credentialsOrigin(cfg)),
 		limits:        newLimitTally(),
 		sslModes:      newSSLModeCache(client),
 		journal:       openUploadJournal(ctx, p.journalDir),

@@ -27,18 +27,18 @@ func TestAccProvider_configErrors(t *testing.T) {
 	}{
 		{"no credentials", `provider "cfaop" {}`,
 			wrapped("no Cloudflare credentials: set api_token (or CLOUDFLARE_API_TOKEN), or api_key and email (or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)")},
-		{"key without email", `provider "cfaop" { api_key = "k" }`,
+		{"key without email", `provider "cfaop" { api_key = "0123456789abcdef0123456789abcdef01234" }`,
 			wrapped("api_key and email must be set together")},
 		{"base url without scheme", `provider "cfaop" {
-  api_token = "t"
+  api_token = "cfaop-test-token-00000000000000000000000"
   base_url  = "api.cloudflare.com"
 }`, wrapped("must start with https:// (or http:// for a local emulator)")},
 		{"bad backoff", `provider "cfaop" {
-  api_token   = "t"
+  api_token   = "cfaop-test-token-00000000000000000000000"
   max_backoff = "soon"
 }`, wrapped("max_backoff must be a positive duration such as 30s or 2m")},
 		{"retries out of range", `provider "cfaop" {
-  api_token   = "t"
+  api_token   = "cfaop-test-token-00000000000000000000000"
   max_retries = 99
 }`, wrapped("value must be between 0 and 20")},
 	}
@@ -58,7 +58,7 @@ func TestAccProvider_wrongToken(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
-	env.token = "not-the-token"
+	env.token = "not-the-token-but-one-of-the-right-length-0"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
@@ -160,26 +160,26 @@ func TestProviderConfig_userInfoAndPlainHTTP(t *testing.T) {
 		"user info, http": "http://admin:" + urlPassword + "@127.0.0.1:8787",
 		"user name only":  "https://" + urlPassword + "@api.cloudflare.com",
 	} {
-		wantAttributeError(t, "base_url with "+name, configure(map[string]string{"api_token": "t", "base_url": base}), "base_url", "must not contain credentials")
+		wantAttributeError(t, "base_url with "+name, configure(map[string]string{"api_token": testAPIToken, "base_url": base}), "base_url", "must not contain credentials")
 	}
 	for _, base := range []string{"http://api.cloudflare.com", "http://10.0.0.1:8787/client/v4", "http://127.0.0.1.nip.io:8787", "http://[::2]:8787"} {
-		wantAttributeError(t, "base_url "+base, configure(map[string]string{"api_token": "t", "base_url": base}), "base_url",
+		wantAttributeError(t, "base_url "+base, configure(map[string]string{"api_token": testAPIToken, "base_url": base}), "base_url",
 			"plain http:// for a host that is not this machine", "use https://", "CLOUDFLARE_BASE_URL")
 	}
 	for _, base := range []string{"http://127.0.0.1:8787", "http://127.3.2.1:8787/client/v4/", "http://localhost:8787", "http://[::1]:8787", "https://api.example.com"} {
-		if diags := configure(map[string]string{"api_token": "t", "base_url": base}); len(diags) > 0 {
+		if diags := configure(map[string]string{"api_token": testAPIToken, "base_url": base}); len(diags) > 0 {
 			t.Errorf("base_url %s refused:\n%s", base, diagnosticsText(diags))
 		}
 	}
 	for _, u := range []string{withInfo, "http://ca.example.com/ca.pem", "ftp://127.0.0.1/ca.pem"} {
-		wantAttributeError(t, "global_ca_url "+u, configure(map[string]string{"api_token": "t", "global_ca_url": u}), "global_ca_url", "Invalid Origin-Pull CA URL")
+		wantAttributeError(t, "global_ca_url "+u, configure(map[string]string{"api_token": testAPIToken, "global_ca_url": u}), "global_ca_url", "Invalid Origin-Pull CA URL")
 	}
 
 	t.Setenv(envGlobalCAURL, withInfo)
-	wantAttributeError(t, envGlobalCAURL, configure(map[string]string{"api_token": "t"}), "global_ca_url", "global_ca_url (or "+envGlobalCAURL+")", "contains user info")
+	wantAttributeError(t, envGlobalCAURL, configure(map[string]string{"api_token": testAPIToken}), "global_ca_url", "global_ca_url (or "+envGlobalCAURL+")", "contains user info")
 	t.Setenv(envGlobalCAURL, "")
 	t.Setenv("CLOUDFLARE_BASE_URL", "https://admin:"+urlPassword+"@api.cloudflare.com")
-	wantAttributeError(t, "CLOUDFLARE_BASE_URL", configure(map[string]string{"api_token": "t"}), "base_url", "must not contain credentials")
+	wantAttributeError(t, "CLOUDFLARE_BASE_URL", configure(map[string]string{"api_token": testAPIToken}), "base_url", "must not contain credentials")
 
 	if strings.Contains(logs.String(), urlPassword) {
 		t.Errorf("the provider's log shows the password:\n%s", logs.String())

@@ -49,7 +49,7 @@ func newTestEnv(t *testing.T) *testEnv {
 		env.baseURL = os.Getenv(cfapi.EnvBaseURL)
 	} else {
 		env.zoneName = "example.com"
-		env.token = "acc-test-token"
+		env.token = testAPIToken
 		srv, err := emulator.New(emulator.Config{Zones: []string{env.zoneName, "other.example.net"}, Token: env.token})
 		if err != nil {
 			t.Fatalf("start emulator: %v", err)
@@ -105,6 +105,13 @@ var shortPolls = pollSchedule{first: 50 * time.Millisecond, max: 200 * time.Mill
 // testStatusDelay is how long the emulator keeps objects pending in tests
 // that check the provider waits for them: several short polls long.
 const testStatusDelay = 300 * time.Millisecond
+
+// testAPIToken has the format of a real API token (the provider refuses
+// other formats before any request); the test emulators accept it.
+const testAPIToken = "cfaop-test-token-00000000000000000000000"
+
+// testAPIKey has the format of a global API key: 37 hex digits.
+const testAPIKey = "0123456789abcdef0123456789abcdef01234"
 
 // linkShortPolls is shortPolls as the -ldflags value for a provider binary
 // built for the tests that run it through the Terraform CLI (see

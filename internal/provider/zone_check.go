@@ -130,9 +130,18 @@ func isCredentialRefusal(err error) bool {
 const codeUnauthorized = 9109
 
 func credentialsRefusedDetail(source string, err error) string {
+	var apiErr *cfapi.APIError
+	if errors.As(err, &apiErr) && apiErr.Needs != "" {
+		// A 403 answers a wrong token and a token without the permission
+		// alike [obs]: name the permission this request needed.
+		return fmt.Sprintf("Cloudflare refused the credentials from %s, so Terraform wrote nothing. %s "+
+			"Also check that the token may use this zone (its zone resources) and that its IP filter admits this machine.\n\n"+
+			"Cloudflare said: %s", source, permissionHint(apiErr.Needs), apiCodes(err))
+	}
 	return fmt.Sprintf("Cloudflare refused the credentials from %s, so Terraform wrote nothing. Check that the token is the current one "+
 		"(not revoked, expired or mistyped; a new token can take a minute to work), that it may use this zone (its zone resources), "+
-		"that it has the permissions SSL and Certificates: Edit and Zone Settings: Edit, and that its IP filter admits this machine.\n\n"+
+		"that it has the permission Zone → Zone → Read (this check reads the zone before anything is written) besides what the resource needs "+
+		"(Zone → SSL and Certificates → Edit; Zone → Zone Settings → Edit for cfaop_global_setting), and that its IP filter admits this machine.\n\n"+
 		"Cloudflare said: %s", source, apiCodes(err))
 }
 
@@ -157,8 +166,8 @@ func inZone(hostname, zoneName string) bool {
 	return hostname == zoneName || strings.HasSuffix(hostname, "."+zoneName)
 }
 
-// credentialSource names where the provider's credentials came from.
-func credentialSource(cfg providerModel) string {
+// credentialsOrigin names where the provider's credentials came from.
+func credentialsOrigin(cfg providerModel) string {
 	switch {
 	case stringOr(cfg.APIToken, "") != "":
 		return "api_token in the provider block"

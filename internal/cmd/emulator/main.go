@@ -56,6 +56,21 @@ func (z *zoneFlags) Set(v string) error {
 	return nil
 }
 
+// scopedFlags collects repeated -scoped-token TOKEN=PERM,PERM flags.
+type scopedFlags map[string][]emulator.Permission
+
+// String never shows the tokens: flag prints defaults with it.
+func (f scopedFlags) String() string { return fmt.Sprintf("%d scoped tokens", len(f)) }
+
+func (f scopedFlags) Set(v string) error {
+	tok, perms, err := emulator.ParseScopedToken(v)
+	if err != nil {
+		return err
+	}
+	f[tok] = perms
+	return nil
+}
+
 // originFlags collects repeated -origin hostname=address flags.
 type originFlags []origin
 
@@ -91,6 +106,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	var zones zoneFlags
 	fs.Var(&zones, "zone", "zone name to serve; repeat for several zones (default "+emulator.DefaultZone+")")
 	token := fs.String("token", "", "API token to accept (Authorization: Bearer <token>); default: a new random one, printed on start")
+	scoped := scopedFlags{}
+	fs.Var(scoped, "scoped-token", "TOKEN=PERM,PERM: also accept TOKEN, limited to these Cloudflare permissions ("+
+		"ssl_and_certificates:edit, ssl_and_certificates:read, zone_settings:edit, zone_settings:read, zone:read; edit includes read); "+
+		"requests outside them get HTTP 403, code 10000; repeat for several")
 	delay := fs.Duration("delay", 2*time.Second, "status transition delay (pending_deployment -> active, pending_deletion -> deleted)")
 	var origins originFlags
 	fs.Var(&origins, "origin", "hostname=address: origin (loopback host:port) the emulated edge pulls from for hostname, e.g. app.example.com=127.0.0.1:8443; repeat for several")
@@ -111,7 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(zones) == 0 {
 		zones = zoneFlags{emulator.DefaultZone}
 	}
-	cfg := emulator.Config{Zones: zones, Token: *token, Delay: *delay, Latency: *latency,
+	cfg := emulator.Config{Zones: zones, Token: *token, ScopedTokens: scoped, Delay: *delay, Latency: *latency,
 		RateLimit: emulator.RateLimit{Limit: *rateLimit, Window: *rateWindow, Lockout: *rateLockout}, ZoneCertWriteTime: *zoneCertWrite}
 	if *zoneCertWrite <= 0 {
 		cfg.ZoneCertWriteTime = -1 // Config's zero means the default
@@ -158,6 +177,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	out("Cloudflare Authenticated Origin Pulls API emulator, listening on loopback only.\n\n")
 	out("  Base URL:        %s\n", baseURL)
 	out("  API token:       %s\n", *token)
+	for tok, perms := range scoped {
+		out("  Scoped token:    %s (%s)\n", tok, joinPerms(perms))
+	}
 	for _, z := range zones {
 		out("  Zone:            %s (ID %s)\n", z, srv.ZoneID(z))
 	}
@@ -197,4 +219,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	<-ctx.Done()
 	out("Stopping.\n")
 	return nil
+}
+
+func joinPerms(perms []emulator.Permission) string {
+	s := make([]string, len(perms))
+	for i, p := range perms {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ",")
 }

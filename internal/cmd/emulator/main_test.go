@@ -41,13 +41,15 @@ func TestEmulatorCommand_ServesUntilCancelled(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-zone", "example.com", "-zone", "example.org", "-token", "t0k", "-delay", "0s"}, &stdout, &stderr, noEnv)
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-zone", "example.com", "-zone", "example.org", "-token", "t0k", "-delay", "0s",
+			"-scoped-token", "ro-tok=zone:read"}, &stdout, &stderr, noEnv)
 	}()
 
 	base := waitForBaseURL(t, &stdout, &stderr, done)
 	out := stdout.String()
 	for _, want := range []string{
 		"API token:       t0k",
+		"Scoped token:    ro-tok (zone:read)",
 		"example.com (ID " + zoneIDOf(t, "example.com") + ")",
 		"example.org (ID " + zoneIDOf(t, "example.org") + ")",
 		strings.TrimSuffix(base, "/client/v4") + "/ssl/static/authenticated_origin_pull_ca.pem",
@@ -68,6 +70,20 @@ func TestEmulatorCommand_ServesUntilCancelled(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), zoneIDOf(t, "example.org")) {
 		t.Fatalf("GET /zones: %d %s", resp.StatusCode, body)
+	}
+
+	// The scoped token reads the zone but not its AOP setting.
+	for path, want := range map[string]int{"/zones?name=example.org": 200, "/zones/" + zoneIDOf(t, "example.org") + "/origin_tls_client_auth/settings": 403} {
+		scopedReq, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		scopedReq.Header.Set("Authorization", "Bearer ro-tok")
+		resp, err := http.DefaultClient.Do(scopedReq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s with the scoped token: want %d, got %d", path, want, resp.StatusCode)
+		}
 	}
 
 	cancel()
@@ -113,6 +129,8 @@ func TestEmulatorCommand_RefusesBadArguments(t *testing.T) {
 		{"negative rate limit", []string{"-listen", "127.0.0.1:0", "-rate-limit", "-1"}, nil, "negative rate limit"},
 		{"negative latency", []string{"-listen", "127.0.0.1:0", "-latency", "-1s"}, nil, "negative latency"},
 		{"extra args", []string{"serve"}, nil, "unexpected arguments"},
+		{"scoped token without permissions", []string{"-scoped-token", "abc"}, nil, "want TOKEN=PERMISSION,PERMISSION"},
+		{"scoped token, unknown permission", []string{"-scoped-token", "abc=dns:edit"}, nil, `unknown permission "dns:edit"`},
 		{"origin without address", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com"}, nil, "want hostname=address"},
 		{"public origin", []string{"-listen", "127.0.0.1:0", "-origin", "app.example.com=10.0.0.1:443"}, nil, "only loopback"},
 		{"missing origin CA", []string{"-listen", "127.0.0.1:0", "-origin-ca", "/nonexistent/ca.pem"}, nil, "-origin-ca: open /nonexistent/ca.pem"},
