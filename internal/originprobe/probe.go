@@ -137,7 +137,7 @@ func Run(ctx context.Context, o Options) Result {
 	resp, err := http.ReadResponse(bufio.NewReader(tc), req)
 	if err != nil {
 		var op *net.OpError
-		if writeErr != nil && !(errors.As(err, &op) && op.Op == "remote error") {
+		if writeErr != nil && (!errors.As(err, &op) || op.Op != "remote error") {
 			err = writeErr
 		}
 		res.Error = "request: " + err.Error()
