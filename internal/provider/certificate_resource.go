@@ -55,6 +55,7 @@ type certificateModel struct {
 	ExpiresOn           types.String   `tfsdk:"expires_on"`
 	UploadedOn          types.String   `tfsdk:"uploaded_on"`
 	SHA256Fingerprint   types.String   `tfsdk:"sha256_fingerprint"`
+	AdoptExisting       types.Bool     `tfsdk:"adopt_existing"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -153,6 +154,7 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
+			"adopt_existing": adoptExistingAttribute(),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
@@ -309,12 +311,19 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		// One listing serves both the adoption check and the error's import ID.
 		if found, ok, _ := r.findByFingerprint(ctx, zoneID, info.SHA256Fingerprint); ok {
 			existing = &found
-			if r.adoptInterrupted(ctx, zoneID, info.SHA256Fingerprint, found, &resp.Diagnostics) {
+			if r.adoptInterrupted(ctx, zoneID, info.SHA256Fingerprint, found, &resp.Diagnostics) ||
+				r.adoptConsented(ctx, plan.AdoptExisting.ValueBool(), zoneID, info.SHA256Fingerprint, found, &resp.Diagnostics) {
 				uploaded, err = found, nil
 			}
 		}
 	}
 	r.data.certificates.Invalidate(r.kind, zoneID)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err == nil {
+		r.data.claim(r.kind, zoneID, uploaded.ID)
+	}
 	if err != nil {
 		if !cfapi.IsAmbiguous(err) {
 			r.data.journal.abandon(ctx, attempt) // provably not stored by this attempt
@@ -419,17 +428,7 @@ func (r *certificateResource) findByFingerprint(ctx context.Context, zoneID, fin
 // with this fingerprint when a 1406 was answered and the listing found it.
 func (r *certificateResource) addUploadError(diags *diag.Diagnostics, zoneID, fingerprint string, found *cfapi.Certificate, err error) {
 	if cfapi.HasCode(err, cfapi.CodeCertificateExists) {
-		existing := "Cloudflare did not say which certificate it is."
-		importID := zoneID + "/<certificate_id>"
-		if found != nil {
-			existing = fmt.Sprintf("It is certificate %s (status %s).", found.ID, found.Status)
-			importID = zoneID + "/" + found.ID
-		}
-		diags.AddAttributeError(path.Root("certificate"), "Certificate Already Uploaded",
-			fmt.Sprintf("Cloudflare already has this certificate (SHA-256 %s) as a %s in zone %s, and Terraform did not upload it. %s "+
-				"To manage it with Terraform, import it instead of uploading it again:\n\n  terraform import %s.<name> %s\n\n"+
-				"or add an import block with id = %q.\n\nError: %s",
-				fingerprint, r.kind, zoneID, existing, r.typeName(), importID, importID, err))
+		diags.AddAttributeError(path.Root("certificate"), "Certificate Already Uploaded", r.alreadyUploadedDetail(zoneID, fingerprint, found, err))
 		return
 	}
 	if cfapi.HasCode(err, cfapi.CodeOnlyLeafCertificate) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -81,6 +82,9 @@ type providerData struct {
 	globalCAURL   string
 	expiryWarning time.Duration
 	poll          pollSchedule
+	// claimed holds "kind/zone/id" of each certificate a resource of this
+	// run uploaded or adopted, so that no second resource adopts it.
+	claimed sync.Map
 }
 
 func (p *cfaopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+)
+
+// Adoption of a certificate Cloudflare already holds, for runs that keep no
+// working directory (HCP Terraform, CI): a run killed after its upload and
+// before saving state leaves a certificate the next run cannot upload again
+// (1406). What the provider can prove about such a certificate:
+//   - it has the same DER as the configuration's (fingerprint);
+//   - its uploader held its private key (Cloudflare refuses an upload whose
+//     key does not match), and this configuration holds that key too (Create
+//     checks the pair before anything is sent), so it was not uploaded by
+//     someone who could not have uploaded it from this configuration.
+// What it cannot prove: that no other resource or Terraform state manages
+// it. Two managers of one certificate break each other (a destroy of one
+// deletes it under the other), so taking it over needs the user's consent:
+// adopt_existing = true. Within one run, claims stop a second resource of
+// the same provider from adopting a certificate another one uploaded or took.
+
+func adoptExistingAttribute() schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: "Take over a certificate with the same content that Cloudflare already holds in this zone, instead of " +
+			"failing with \"Certificate Already Uploaded\". Use it to recover from a run that uploaded the certificate and ended " +
+			"before saving state (a killed or cancelled run; HCP Terraform and CI runs keep no working directory), including a " +
+			"rotation, where `terraform import` fails with \"Resource already managed by Terraform\". Only a certificate with the " +
+			"same DER is adopted, and Cloudflare stores one only from someone holding its private key, which this configuration " +
+			"holds too. Set it only when no other resource or Terraform state manages the same certificate: both would then manage " +
+			"one certificate, and destroying either deletes it. Default `false`. Changing it never forces a new resource.",
+		Optional: true,
+	}
+}
+
+// claim records that a resource of this run manages the certificate; false
+// when another one already does.
+func (d *providerData) claim(kind cfapi.CertificateKind, zoneID, id string) bool {
+	_, taken := d.claimed.LoadOrStore(fmt.Sprintf("%d/%s/%s", kind, zoneID, id), struct{}{})
+	return !taken
+}
+
+// adoptConsented reports whether to take over found because the
+// configuration consents with adopt_existing. A certificate another resource
+// of this run already manages is refused with its own error.
+func (r *certificateResource) adoptConsented(ctx context.Context, consent bool, zoneID, fingerprint string, found cfapi.Certificate, diags *diag.Diagnostics) bool {
+	if !consent {
+		return false
+	}
+	if !r.data.claim(r.kind, zoneID, found.ID) {
+		diags.AddAttributeError(path.Root("adopt_existing"), "Certificate Managed By Another Resource",
+			fmt.Sprintf("Another resource of this configuration uploaded or adopted %s %s (SHA-256 %s) in zone %s during this run, "+
+				"so this one cannot adopt it: two resources must not manage one certificate. Keep the certificate in one resource only.",
+				r.kind, found.ID, fingerprint, zoneID))
+		return false
+	}
+	tflog.Warn(ctx, "Adopted an existing certificate (adopt_existing)", map[string]any{"certificate_id": found.ID, "status": found.Status})
+	diags.AddWarning("Existing Certificate Adopted",
+		fmt.Sprintf("Cloudflare already had this certificate (SHA-256 %s) as %s %s in zone %s, uploaded on %s, and adopt_existing "+
+			"is true, so Terraform now manages that certificate instead of uploading it again. It has the same content, and its "+
+			"private key matches this configuration's. If another resource or Terraform state also manages it, remove it there.",
+			fingerprint, r.kind, found.ID, zoneID, formatTime(found.UploadedOn)))
+	return true
+}
+
+// alreadyUploadedDetail explains a 1406 that was not adopted, with the
+// recovery for each case: the provider cannot tell whether this resource is
+// new in state (import works) or replaces an object there (import fails
+// with "Resource already managed by Terraform"; adopt_existing works).
+func (r *certificateResource) alreadyUploadedDetail(zoneID, fingerprint string, found *cfapi.Certificate, err error) string {
+	existing := "Cloudflare did not say which certificate it is."
+	importID := zoneID + "/<certificate_id>"
+	if found != nil {
+		existing = fmt.Sprintf("It is certificate %s (status %s).", found.ID, found.Status)
+		importID = zoneID + "/" + found.ID
+	}
+	return fmt.Sprintf("Cloudflare already has this certificate (SHA-256 %s) as a %s in zone %s, and Terraform did not upload it. %s "+
+		"An earlier run may have uploaded it and ended before saving state.\n\n"+
+		"If this resource is not yet in state, import the certificate: add an import block\n\n"+
+		"  import {\n    to = %s.<name>\n    id = %q\n  }\n\n"+
+		"or run: terraform import %s.<name> %s\n\n"+
+		"If this resource replaces one already in state (a rotation, create_before_destroy, -replace), import fails with "+
+		"\"Resource already managed by Terraform\": set adopt_existing = true on this resource and apply again.\n\n"+
+		"Do neither if another resource or Terraform state manages this certificate.\n\nError: %s",
+		fingerprint, r.kind, zoneID, existing, r.typeName(), importID, r.typeName(), importID, err)
+}
