@@ -25,7 +25,7 @@ import (
 // it. Two managers of one certificate break each other (a destroy of one
 // deletes it under the other), so taking it over needs the user's consent:
 // adopt_existing = true. Within one run, claims stop a second resource of
-// the same provider from adopting a certificate another one uploaded or took.
+// the same provider from creating or adopting a certificate another one does.
 
 func adoptExistingAttribute() schema.BoolAttribute {
 	return schema.BoolAttribute{
@@ -40,25 +40,31 @@ func adoptExistingAttribute() schema.BoolAttribute {
 	}
 }
 
-// claim records that a resource of this run manages the certificate; false
-// when another one already does.
-func (d *providerData) claim(kind cfapi.CertificateKind, zoneID, id string) bool {
-	_, taken := d.claimed.LoadOrStore(fmt.Sprintf("%d/%s/%s", kind, zoneID, id), struct{}{})
+// claim records that a resource of this run creates the certificate with
+// this fingerprint; false when another one already does. It is taken before
+// the upload, so that a resource whose upload meets the other's certificate
+// never adopts it, whichever finishes first.
+func (d *providerData) claim(kind cfapi.CertificateKind, zoneID, fingerprint string) bool {
+	_, taken := d.claimed.LoadOrStore(fmt.Sprintf("%d/%s/%s", kind, zoneID, fingerprint), struct{}{})
 	return !taken
 }
 
+// claimOrRefuse takes the claim for Create, or reports why it cannot.
+func (r *certificateResource) claimOrRefuse(zoneID, fingerprint string, diags *diag.Diagnostics) bool {
+	if r.data.claim(r.kind, zoneID, fingerprint) {
+		return true
+	}
+	diags.AddAttributeError(path.Root("certificate"), "Certificate Managed By Another Resource",
+		fmt.Sprintf("Another resource of this configuration uploads or adopts the same certificate (SHA-256 %s) as a %s in zone %s "+
+			"in this run: two resources must not manage one certificate. Keep the certificate in one resource only.",
+			fingerprint, r.kind, zoneID))
+	return false
+}
+
 // adoptConsented reports whether to take over found because the
-// configuration consents with adopt_existing. A certificate another resource
-// of this run already manages is refused with its own error.
+// configuration consents with adopt_existing.
 func (r *certificateResource) adoptConsented(ctx context.Context, consent bool, zoneID, fingerprint string, found cfapi.Certificate, diags *diag.Diagnostics) bool {
 	if !consent {
-		return false
-	}
-	if !r.data.claim(r.kind, zoneID, found.ID) {
-		diags.AddAttributeError(path.Root("adopt_existing"), "Certificate Managed By Another Resource",
-			fmt.Sprintf("Another resource of this configuration uploaded or adopted %s %s (SHA-256 %s) in zone %s during this run, "+
-				"so this one cannot adopt it: two resources must not manage one certificate. Keep the certificate in one resource only.",
-				r.kind, found.ID, fingerprint, zoneID))
 		return false
 	}
 	tflog.Warn(ctx, "Adopted an existing certificate (adopt_existing)", map[string]any{"certificate_id": found.ID, "status": found.Status})

@@ -304,6 +304,9 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.AddAttributeError(path.Root(keyAttr), pemcert.SummaryInvalidKeyPEM, err.Error())
 		return
 	}
+	if !r.claimOrRefuse(zoneID, info.SHA256Fingerprint, &resp.Diagnostics) {
+		return
+	}
 	attempt := r.data.journal.begin(ctx, zoneID, r.kind, info.SHA256Fingerprint)
 	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint)
 	var existing *cfapi.Certificate // the live certificate Cloudflare's 1406 refers to, when found
@@ -318,12 +321,6 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		}
 	}
 	r.data.certificates.Invalidate(r.kind, zoneID)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err == nil {
-		r.data.claim(r.kind, zoneID, uploaded.ID)
-	}
 	if err != nil {
 		if !cfapi.IsAmbiguous(err) {
 			r.data.journal.abandon(ctx, attempt) // provably not stored by this attempt

@@ -82,8 +82,8 @@ type providerData struct {
 	globalCAURL   string
 	expiryWarning time.Duration
 	poll          pollSchedule
-	// claimed holds "kind/zone/id" of each certificate a resource of this
-	// run uploaded or adopted, so that no second resource adopts it.
+	// claimed holds "kind/zone/fingerprint" of each certificate a resource
+	// of this run creates, so that no second resource adopts it.
 	claimed sync.Map
 }
 
