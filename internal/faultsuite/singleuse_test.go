@@ -198,6 +198,20 @@ func TestSingleUseRuns_killedRunsConverge(t *testing.T) {
 		t.Errorf("%d certificates left after the destroy", res.left)
 	}
 	results = append(results, res)
+
+	// A destroy killed after its first deletion, and then an apply instead
+	// of another destroy, while Cloudflare still deletes that certificate
+	// (it refuses to take the same certificate again until then: 1406).
+	if out, code := s.fresh().apply(); code != 0 {
+		t.Fatalf("apply before the killed destroy: exit %d\n%s", code, errorLines(out))
+	}
+	lab.Emu.SetDelay(8 * time.Second)
+	res = singleUseResult{point: "destroy, after the first deletion; then apply"}
+	res.lockHeld = s.killAt(&emulator.Fault{Method: "DELETE"}, "destroy", "-input=false", "-auto-approve", "-no-color")
+	res.storedAtKill, res.savedAtKill = liveCerts(lab.Emu.Snapshot()), s.savedCount()
+	res = s.next(res, false)
+	lab.Emu.SetDelay(time.Second)
+	results = append(results, res)
 	t.Log(singleUseTable(results))
 }
 
@@ -263,9 +277,9 @@ func TestSingleUseRuns_withoutConsentTheAdviceWorks(t *testing.T) {
 
 func singleUseTable(results []singleUseResult) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-40s %5s %6s %5s %5s %7s %7s %5s %9s\n", "killed / recovery", "lock", "stored", "saved", "exit", "adopted", "orphans", "dups", "plan-exit")
+	fmt.Fprintf(&b, "\n%-46s %5s %6s %5s %5s %7s %7s %5s %9s\n", "killed / recovery", "lock", "stored", "saved", "exit", "adopted", "orphans", "dups", "plan-exit")
 	for _, r := range results {
-		fmt.Fprintf(&b, "%-40s %5t %6d %5d %5d %7d %7d %5d %9d\n", r.point, r.lockHeld, r.storedAtKill, r.savedAtKill, r.exit, r.adopted,
+		fmt.Fprintf(&b, "%-46s %5t %6d %5d %5d %7d %7d %5d %9d\n", r.point, r.lockHeld, r.storedAtKill, r.savedAtKill, r.exit, r.adopted,
 			r.orphans, r.duplicates, r.planExit)
 	}
 	return b.String()

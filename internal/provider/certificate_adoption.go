@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
 )
 
 // Adoption of a certificate Cloudflare already holds, for runs that keep no
@@ -96,4 +97,46 @@ func (r *certificateResource) alreadyUploadedDetail(zoneID, fingerprint string, 
 		"\"Resource already managed by Terraform\": set adopt_existing = true on this resource and apply again.\n\n"+
 		"Do neither if another resource or Terraform state manages this certificate.\n\nError: %s",
 		fingerprint, r.kind, zoneID, existing, r.typeName(), importID, r.typeName(), importID, err)
+}
+
+// uploadAfterDeletion handles a 1406 for which no live certificate has this
+// fingerprint: Cloudflare refuses a certificate while the same one is still
+// being deleted (observed), as after a destroy that was killed and followed
+// by an apply. It waits for that deletion and uploads again; retried is
+// false when no certificate with this fingerprint is pending deletion.
+func (r *certificateResource) uploadAfterDeletion(ctx context.Context, zoneID, certPEM, keyPEM, fingerprint string) (c cfapi.Certificate, retried bool, err error) {
+	certs, err := r.data.client.ListCertificates(ctx, r.kind, zoneID)
+	if err != nil {
+		return cfapi.Certificate{}, false, nil
+	}
+	var deleting *cfapi.Certificate
+	for i, c := range certs {
+		if parsed, perr := pemcert.ParseLeaf(c.Certificate); perr == nil && c.Status == cfapi.StatusPendingDeletion && pemcert.SHA256Fingerprint(parsed) == fingerprint {
+			deleting = &certs[i]
+			break
+		}
+	}
+	if deleting == nil {
+		return cfapi.Certificate{}, false, nil
+	}
+	tflog.Info(ctx, "The same certificate is still being deleted; uploading it again once it is gone", map[string]any{"certificate_id": deleting.ID})
+	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s (the same certificate) to be deleted before uploading it again", r.kind, deleting.ID),
+		func(ctx context.Context) (bool, string, error) {
+			got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, deleting.ID)
+			if cfapi.IsNotFound(err) {
+				return true, "gone", nil
+			}
+			if err != nil {
+				return false, "", err
+			}
+			if got.Status == cfapi.StatusDeletionTimedOut {
+				return false, got.Status, fmt.Errorf("cloudflare could not delete %s %s (status deletion_timed_out), so it refuses the same certificate again; contact Cloudflare support if it persists", r.kind, deleting.ID)
+			}
+			return got.Status == cfapi.StatusDeleted, got.Status, nil
+		})
+	if err != nil {
+		return cfapi.Certificate{}, true, err
+	}
+	c, err = r.upload(ctx, zoneID, certPEM, keyPEM, fingerprint)
+	return c, true, err
 }

@@ -318,6 +318,8 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 				r.adoptConsented(ctx, plan.AdoptExisting.ValueBool(), zoneID, info.SHA256Fingerprint, found, &resp.Diagnostics) {
 				uploaded, err = found, nil
 			}
+		} else if c, retried, rerr := r.uploadAfterDeletion(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint); retried {
+			uploaded, err = c, rerr
 		}
 	}
 	r.data.certificates.Invalidate(r.kind, zoneID)
