@@ -104,31 +104,49 @@ func assertRefused(t *testing.T, server originserver.Kind, what string, p origin
 	}
 }
 
-// The modules' own `terraform test` files run against the emulator.
+// The modules' own `terraform test` files run against the emulator with
+// the provider installed both ways the README shows (filesystem mirror
+// with `init`, dev_overrides without it), under Terraform and, when
+// CFAOP_TOFU names its binary (`make test` sets it), under OpenTofu.
 func TestEndToEnd_moduleTests(t *testing.T) {
 	t.Parallel()
 	requireServers(t)
 	shared := newLab(t)
 	root, _ := filepath.Abs("../..")
-	for _, m := range []string{"origin-nginx", "origin-apache"} {
-		t.Run(m, func(t *testing.T) {
-			t.Parallel()
-			lab, err := shared.WithEmulator(0)
-			if err != nil {
-				t.Fatal(err)
+	clis := map[string]string{"terraform": shared.Terraform}
+	if tofu := os.Getenv("CFAOP_TOFU"); tofu != "" {
+		if _, err := os.Stat(tofu); err != nil {
+			t.Fatalf("CFAOP_TOFU: %v (make tofu builds it)", err)
+		}
+		clis["tofu"] = tofu
+	}
+	for cliName, cli := range clis {
+		for _, dev := range []bool{false, true} {
+			install := "mirror"
+			if dev {
+				install = "dev_overrides"
 			}
-			t.Cleanup(func() { _ = lab.Close() })
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			out, err := lab.ModuleTest(ctx, filepath.Join(root, "examples", "modules", m), t.TempDir())
-			if err != nil {
-				t.Fatal(err)
+			for _, m := range []string{"origin-nginx", "origin-apache"} {
+				t.Run(cliName+"/"+install+"/"+m, func(t *testing.T) {
+					lab, err := shared.WithEmulator(0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(func() { _ = lab.Close() })
+					ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+					defer cancel()
+					run := ModuleTestRun{CLI: cli, DevOverrides: dev}
+					out, err := lab.ModuleTestWith(ctx, run, filepath.Join(root, "examples", "modules", m), t.TempDir())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !strings.Contains(out, "Success!") {
+						t.Fatalf("%s test did not succeed:\n%s", cliName, out)
+					}
+					t.Log(lastLine(out))
+				})
 			}
-			if !strings.Contains(out, "Success!") {
-				t.Fatalf("terraform test did not succeed:\n%s", out)
-			}
-			t.Log(lastLine(out))
-		})
+		}
 	}
 }
 

@@ -32,7 +32,8 @@ type Lab struct {
 	ZoneID    string
 	CAURL     string
 	Terraform string
-	cliConfig string
+	cliConfig string // installs the provider from the filesystem mirror
+	devConfig string // dev_overrides: the provider without `terraform init`
 	zones     []string
 	// Say narrates what happens, in plain words; nil keeps quiet.
 	Say func(format string, args ...any)
@@ -80,18 +81,44 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("build provider: %v\n%s", err, out)
 	}
+	// The same build under OpenTofu's registry host, where its `cfaop/cfaop`
+	// resolves, and under a plain name for dev_overrides.
+	tofuBin := filepath.Join(mirror, "registry.opentofu.org", "cfaop", "cfaop", ProviderVersion,
+		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-cfaop_v"+ProviderVersion)
+	devDir := filepath.Join(o.WorkDir, "dev")
+	for _, link := range []string{tofuBin, filepath.Join(devDir, "terraform-provider-cfaop")} {
+		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+			return nil, err
+		}
+		_ = os.Remove(link)
+		if err := os.Link(bin, link); err != nil {
+			return nil, err
+		}
+	}
 	l.cliConfig = filepath.Join(o.WorkDir, "terraform.rc")
 	rc := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/cfaop/cfaop"]
+    include = ["registry.terraform.io/cfaop/cfaop", "registry.opentofu.org/cfaop/cfaop"]
   }
   direct {
-    exclude = ["registry.terraform.io/cfaop/cfaop"]
+    exclude = ["registry.terraform.io/cfaop/cfaop", "registry.opentofu.org/cfaop/cfaop"]
   }
 }
 `, mirror)
 	if err := os.WriteFile(l.cliConfig, []byte(rc), 0o644); err != nil {
+		return nil, err
+	}
+	l.devConfig = filepath.Join(o.WorkDir, "dev.tfrc")
+	dev := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/cfaop/cfaop" = %[1]q
+    "registry.opentofu.org/cfaop/cfaop" = %[1]q
+  }
+  direct {}
+}
+`, devDir)
+	if err := os.WriteFile(l.devConfig, []byte(dev), 0o644); err != nil {
 		return nil, err
 	}
 	l.zones = append([]string{o.ZoneName}, o.MoreZones...)
@@ -151,6 +178,10 @@ func (l *Lab) say(format string, args ...any) {
 type Workspace struct {
 	lab *Lab
 	Dir string
+	// CLI runs instead of the lab's Terraform (e.g. OpenTofu); DevOverrides
+	// installs the provider through dev_overrides instead of the mirror.
+	CLI          string
+	DevOverrides bool
 	// Env adds variables to every command, e.g. TF_LOG=TRACE.
 	Env []string
 }
@@ -171,9 +202,16 @@ func (l *Lab) Workspace(dir string, files map[string]string) (*Workspace, error)
 // Command returns terraform with args, set up as Run runs it, for callers
 // that need the process itself (to signal or kill it).
 func (w *Workspace) Command(ctx context.Context, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, w.lab.Terraform, append([]string{"-chdir=" + w.Dir}, args...)...)
+	cli, config := w.lab.Terraform, w.lab.cliConfig
+	if w.CLI != "" {
+		cli = w.CLI
+	}
+	if w.DevOverrides {
+		config = w.lab.devConfig
+	}
+	cmd := exec.CommandContext(ctx, cli, append([]string{"-chdir=" + w.Dir}, args...)...)
 	cmd.Env = append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+w.lab.cliConfig,
+		"TF_CLI_CONFIG_FILE="+config,
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
 		"CLOUDFLARE_BASE_URL="+w.lab.BaseURL,

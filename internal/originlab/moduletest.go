@@ -8,13 +8,32 @@ import (
 )
 
 // ModuleTest copies a module to dir (so no .terraform lands in the
-// repository) and runs its `terraform test` files against the lab.
+// repository) and runs its `terraform test` files against the lab, with the
+// provider from the filesystem mirror after `init`.
 func (l *Lab) ModuleTest(ctx context.Context, moduleDir, dir string) (string, error) {
+	return l.ModuleTestWith(ctx, ModuleTestRun{}, moduleDir, dir)
+}
+
+// ModuleTestRun says how a module test runs: with which CLI (default the
+// lab's Terraform; OpenTofu works too), and whether the provider comes from
+// dev_overrides, where `init` fails for the overridden provider, so only
+// `get` installs the test's setup modules.
+type ModuleTestRun struct {
+	CLI          string
+	DevOverrides bool
+}
+
+// ModuleTestWith is ModuleTest with the CLI and installation of r.
+func (l *Lab) ModuleTestWith(ctx context.Context, r ModuleTestRun, moduleDir, dir string) (string, error) {
 	if err := CopyTree(moduleDir, dir); err != nil {
 		return "", err
 	}
-	ws := &Workspace{lab: l, Dir: dir}
-	if out, err := ws.Run(ctx, "init", "-input=false", "-no-color"); err != nil {
+	ws := &Workspace{lab: l, Dir: dir, CLI: r.CLI, DevOverrides: r.DevOverrides}
+	prepare := []string{"init", "-input=false", "-no-color"}
+	if r.DevOverrides {
+		prepare = []string{"get", "-no-color"}
+	}
+	if out, err := ws.Run(ctx, prepare...); err != nil {
 		return out, err
 	}
 	return ws.Run(ctx, "test", "-no-color")

@@ -54,6 +54,7 @@ type certificateModel struct {
 	ExpiresOn           types.String   `tfsdk:"expires_on"`
 	UploadedOn          types.String   `tfsdk:"uploaded_on"`
 	SHA256Fingerprint   types.String   `tfsdk:"sha256_fingerprint"`
+	AdoptExisting       types.Bool     `tfsdk:"adopt_existing"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -152,6 +153,7 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
+			"adopt_existing": adoptExistingAttribute(),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
@@ -263,7 +265,7 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 		zoneID := plan.ZoneID.ValueString()
 		_, d := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
 		resp.Diagnostics.Append(d...)
-		if creating && cert != nil && !d.HasError() {
+		if creating && cert != nil && !d.HasError() && !plan.AdoptExisting.ValueBool() { // adopt_existing: Create adopts it
 			r.checkAlreadyUploaded(ctx, zoneID, cert, &resp.Diagnostics)
 		}
 		if creating && r.kind == cfapi.HostnameCertificate && !resp.Diagnostics.HasError() {
@@ -301,7 +303,8 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 // checkAlreadyUploaded refuses, at plan time, to upload a certificate the
 // zone already holds (Cloudflare would answer 1406), unless a resource of
 // this run holds it in state (a tainted one being replaced) or the upload
-// journal shows that an interrupted earlier run sent it: Create adopts that.
+// journal shows that an interrupted earlier run sent it, or adopt_existing
+// is set: Create adopts it then.
 // With -refresh=false the state is not read, so a tainted certificate being
 // replaced by the same one is refused here too; a refresh clears that.
 // It reads the run's shared listing of the zone's certificates.
@@ -418,6 +421,9 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.AddAttributeError(path.Root(keyAttr), pemcert.SummaryInvalidKeyPEM, err.Error())
 		return
 	}
+	if !r.claimOrRefuse(zoneID, info.SHA256Fingerprint, &resp.Diagnostics) {
+		return
+	}
 	attempt := r.data.journal.begin(ctx, zoneID, r.kind, info.SHA256Fingerprint)
 	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint)
 	var existing *cfapi.Certificate // the live certificate Cloudflare's 1406 refers to, when found
@@ -425,9 +431,12 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		// One listing serves both the adoption check and the error's import ID.
 		if found, ok, _ := r.findByFingerprint(ctx, zoneID, info.SHA256Fingerprint); ok {
 			existing = &found
-			if r.adoptInterrupted(ctx, zoneID, info.SHA256Fingerprint, found, &resp.Diagnostics) {
+			if r.adoptInterrupted(ctx, zoneID, info.SHA256Fingerprint, found, &resp.Diagnostics) ||
+				r.adoptConsented(ctx, plan.AdoptExisting.ValueBool(), zoneID, info.SHA256Fingerprint, found, &resp.Diagnostics) {
 				uploaded, err = found, nil
 			}
+		} else if c, retried, rerr := r.uploadAfterDeletion(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint); retried {
+			uploaded, err = c, rerr
 		}
 	}
 	r.data.certificates.Invalidate(r.kind, zoneID)
@@ -539,26 +548,7 @@ func (r *certificateResource) findByFingerprint(ctx context.Context, zoneID, fin
 // A nil err means the plan found the certificate before any upload.
 func (r *certificateResource) addUploadError(diags *diag.Diagnostics, zoneID, fingerprint string, found *cfapi.Certificate, err error) {
 	if err == nil || cfapi.HasCode(err, cfapi.CodeCertificateExists) {
-		existing := "Cloudflare did not say which certificate it is."
-		importID := zoneID + "/<certificate_id>"
-		if found != nil {
-			existing = fmt.Sprintf("It is certificate %s (status %s).", found.ID, found.Status)
-			importID = zoneID + "/" + found.ID
-		}
-		said := " Found at plan time in the zone's certificate list, so nothing was uploaded."
-		if err != nil {
-			said = " Cloudflare said: " + apiCodes(err) + "."
-		}
-		// Terraform does not tell a provider the address of the resource it
-		// plans or applies, so the advice names the import ID exactly and
-		// leaves the address to the user.
-		diags.AddAttributeError(path.Root("certificate"), "Certificate Already Uploaded",
-			fmt.Sprintf("Cloudflare already has this certificate (SHA-256 %s) as a %s in zone %s, and Terraform did not upload it. %s "+
-				"To manage it with this resource, import it instead of uploading it again: add this block next to the resource, with "+
-				"to set to this resource's address as shown in the plan (for example %s.app, or module.edge.%s.app[\"key\"]), and apply again:\n\n"+
-				"  import {\n    to = <this resource's address>\n    id = %q\n  }\n\n"+
-				"or run terraform import '<this resource's address>' %s once.%s",
-				fingerprint, r.kind, zoneID, existing, r.typeName(), r.typeName(), importID, importID, said))
+		diags.AddAttributeError(path.Root("certificate"), "Certificate Already Uploaded", r.alreadyUploadedDetail(zoneID, fingerprint, found, err))
 		return
 	}
 	if cfapi.HasCode(err, cfapi.CodeOnlyLeafCertificate) {

@@ -106,6 +106,7 @@ func (r *certificateResource) moveFromCloudflare(ctx context.Context, req resour
 		ExpiresOn:           types.StringValue(moveTime(src.ExpiresOn, "")),
 		UploadedOn:          types.StringValue(moveTime(src.UploadedOn, "")),
 		SHA256Fingerprint:   types.StringValue(""),
+		AdoptExisting:       types.BoolNull(),
 		Timeouts:            tos,
 	}
 	// The official provider stores the key in state; keeping it means a

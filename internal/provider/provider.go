@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -84,6 +85,9 @@ type providerData struct {
 	globalCAURL   string
 	expiryWarning time.Duration
 	poll          pollSchedule
+	// claimed holds "kind/zone/fingerprint" of each certificate a resource
+	// of this run creates, so that no second resource adopts it.
+	claimed sync.Map
 }
 
 func (p *cfaopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
