@@ -265,7 +265,7 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 		zoneID := plan.ZoneID.ValueString()
 		_, d := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
 		resp.Diagnostics.Append(d...)
-		if creating && cert != nil && !d.HasError() && !plan.AdoptExisting.ValueBool() { // adopt_existing: Create adopts it
+		if creating && cert != nil && !d.HasError() && !plan.AdoptExisting.ValueBool() {
 			r.checkAlreadyUploaded(ctx, zoneID, cert, &resp.Diagnostics)
 		}
 		if creating && r.kind == cfapi.HostnameCertificate && !resp.Diagnostics.HasError() {
