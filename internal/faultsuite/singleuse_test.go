@@ -107,6 +107,14 @@ func (s *singleUse) next(res singleUseResult, destroy bool) singleUseResult {
 		s.t.Fatalf("%s: the next run failed (exit %d):\n%s", res.point, res.exit, errorLines(out))
 	}
 	plan := s.fresh()
+	if !destroy {
+		// A certificate imported while Cloudflare still deploys it keeps
+		// that status in state until a refresh is saved; the comparison
+		// below is about what exists, so it reads the refreshed state.
+		if out, code := plan.run("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+			s.t.Fatalf("%s: refresh failed (exit %d):\n%s", res.point, code, errorLines(out))
+		}
+	}
 	args := []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
 	if destroy {
 		args = append(args, "-destroy")

@@ -113,7 +113,7 @@ func TestAccPlanChecks(t *testing.T) {
 		}
 		// The token comes from the environment here, and the diagnostic says so.
 		body := strings.Replace(env.config(cfg), fmt.Sprintf("api_token     = %q\n", env.token), "", 1)
-		tf.env = append(tf.env, cfapi.EnvAPIToken+"=not-the-token")
+		tf.env = append(tf.env, cfapi.EnvAPIToken+"=not-the-token-but-one-of-the-right-length-0")
 		tf.writeFile("main.tf", providerRequirements+body)
 		out := planFails(t, env, tf, "Cloudflare Refused The Credentials", "Cloudflare refused the credentials from CLOUDFLARE_API_TOKEN",
 			"Cloudflare said: HTTP 403, 10000 Authentication error")
@@ -124,7 +124,7 @@ func TestAccPlanChecks(t *testing.T) {
 		// Refresh of twelve resources in state: one error, not twelve.
 		tf.env[len(tf.env)-1] = cfapi.EnvAPIToken + "=" + env.token
 		tf.mustRun(0, "apply", "-input=false", "-no-color", "-auto-approve")
-		tf.env[len(tf.env)-1] = cfapi.EnvAPIToken + "=not-the-token"
+		tf.env[len(tf.env)-1] = cfapi.EnvAPIToken + "=not-the-token-but-one-of-the-right-length-0"
 		out = planFails(t, env, tf, "Cloudflare Refused The Credentials", "Cloudflare refused the credentials from CLOUDFLARE_API_TOKEN")
 		if n := strings.Count(out, "Error: "); n != 1 {
 			t.Errorf("refresh of twelve resources: %d errors, want 1", n)
