@@ -27,7 +27,7 @@ func TestServer_locking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	state, lock := s.url+"/state/w", s.url+"/lock/w"
 	steps := []struct {
 		method, url, body string

@@ -113,9 +113,11 @@ func (r *certificateResource) alreadyUploadedDetail(zoneID, fingerprint string, 
 // by an apply. It waits for that deletion and uploads again; retried is
 // false when no certificate with this fingerprint is pending deletion.
 func (r *certificateResource) uploadAfterDeletion(ctx context.Context, zoneID, certPEM, keyPEM, fingerprint string) (c cfapi.Certificate, retried bool, err error) {
-	certs, err := r.data.client.ListCertificates(ctx, r.kind, zoneID)
-	if err != nil {
-		return cfapi.Certificate{}, false, nil
+	// A failed listing proves nothing either way: the caller reports the
+	// 1406 as it is.
+	certs, listErr := r.data.client.ListCertificates(ctx, r.kind, zoneID)
+	if listErr != nil {
+		tflog.Debug(ctx, "Cannot list certificates after a 1406", map[string]any{"error": listErr.Error()})
 	}
 	var deleting *cfapi.Certificate
 	for i, c := range certs {
