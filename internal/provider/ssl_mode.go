@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -14,34 +13,18 @@ import (
 )
 
 // sslModeCache reads each zone's SSL/TLS mode at most once per provider
-// process (Terraform starts one for a plan and one for an apply), however
-// many resources of the zone ask, also when they ask at the same time.
+// process, however many resources of the zone ask.
 type sslModeCache struct {
 	client *cfapi.Client
-	mu     sync.Mutex
-	zones  map[string]*sslModeEntry
-}
-
-type sslModeEntry struct {
-	once sync.Once
-	mode string
-	err  error
+	modes  oncePerKey[string]
 }
 
 func newSSLModeCache(client *cfapi.Client) *sslModeCache {
-	return &sslModeCache{client: client, zones: map[string]*sslModeEntry{}}
+	return &sslModeCache{client: client}
 }
 
 func (c *sslModeCache) get(ctx context.Context, zoneID string) (string, error) {
-	c.mu.Lock()
-	e := c.zones[zoneID]
-	if e == nil {
-		e = &sslModeEntry{}
-		c.zones[zoneID] = e
-	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.mode, e.err = c.client.GetSSLMode(ctx, zoneID) })
-	return e.mode, e.err
+	return c.modes.get(ctx, zoneID, func() (string, error) { return c.client.GetSSLMode(ctx, zoneID) })
 }
 
 // warnWeakSSLMode warns when the zone of a resource that turns AOP on is in

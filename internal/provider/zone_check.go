@@ -27,42 +27,21 @@ type zoneCheck struct {
 	// diagnostic of a refused token (e.g. "CLOUDFLARE_API_TOKEN").
 	credentials string
 
+	names oncePerKey[string] // zone ID -> name
+
 	mu      sync.Mutex
-	zones   map[string]*zoneCheckEntry
 	refusal bool            // the credentials diagnostic was given in this run
 	missing map[string]bool // zones whose "not found" diagnostic was given
 }
 
-type zoneCheckEntry struct {
-	ready chan struct{} // closed when name and err are set
-	name  string
-	err   error
-}
-
 func newZoneCheck(client *cfapi.Client, credentials string) *zoneCheck {
-	return &zoneCheck{client: client, credentials: credentials, zones: map[string]*zoneCheckEntry{}, missing: map[string]bool{}}
+	return &zoneCheck{client: client, credentials: credentials, missing: map[string]bool{}}
 }
 
 // name returns the zone's name, reading it once per run; concurrent callers
 // for the same zone wait for the one request.
 func (z *zoneCheck) name(ctx context.Context, zoneID string) (string, error) {
-	z.mu.Lock()
-	e, ok := z.zones[zoneID]
-	if !ok {
-		e = &zoneCheckEntry{ready: make(chan struct{})}
-		z.zones[zoneID] = e
-		z.mu.Unlock()
-		e.name, e.err = z.client.ZoneName(ctx, zoneID)
-		close(e.ready)
-		return e.name, e.err
-	}
-	z.mu.Unlock()
-	select {
-	case <-e.ready:
-		return e.name, e.err
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
+	return z.names.get(ctx, zoneID, func() (string, error) { return z.client.ZoneName(ctx, zoneID) })
 }
 
 // check verifies, before anything is written to zoneID, that the zone exists
