@@ -19,7 +19,10 @@ import (
 //	POST /__emulator/faults                          SetFaults; body is Faults as JSON, durations as "1.5s"; a fail_next
 //	                                                 entry has method, path_contains, status, retry_after, after_apply,
 //	                                                 reset, truncate, hang, times, probability, burst, skip
-//	POST /__emulator/delay?d=2s                      SetDelay
+//	POST /__emulator/delay?d=2s                      SetDelay (all four transitions)
+//	GET  /__emulator/delays                          Delays as JSON: {"certificate_deploy":"30s","certificate_delete":"30s",
+//	                                                 "association_deploy":"30s","association_remove":"30s","jitter":"0s"}
+//	POST /__emulator/delays                          SetDelays; body as GET, absent fields keep their value
 //	POST /__emulator/latency?d=50ms                  SetLatency
 //	GET  /__emulator/ratelimit                       RateLimitStatus as JSON
 //	POST /__emulator/ratelimit                       SetRateLimit; body {"limit":1200,"window":"300s","lockout":"300s"}, {"limit":0} turns it off
@@ -45,6 +48,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	allowed := map[string][]string{
 		"state": {http.MethodGet}, "requests": {http.MethodGet}, "gaps": {http.MethodGet},
 		"reset": {http.MethodPost}, "faults": {http.MethodPost}, "delay": {http.MethodPost},
+		"delays":  {http.MethodGet, http.MethodPost},
 		"origins": {http.MethodGet, http.MethodPost}, "pull": {http.MethodPost},
 		"latency": {http.MethodPost}, "ratelimit": {http.MethodGet, http.MethodPost},
 		"ips": {http.MethodGet, http.MethodPost}, "origin-trust": {http.MethodPost},
@@ -100,6 +104,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		set(d)
 		writeJSON(w, http.StatusOK, ok)
+	case "delays":
+		s.serveAdminDelays(w, r)
 	case "ratelimit":
 		s.serveAdminRateLimit(w, r)
 	case "origin-trust":

@@ -16,8 +16,12 @@
 //
 // Status transitions (pending_deployment -> active, pending_deletion ->
 // deleted -> purged) are computed lazily from timestamps and the configured
-// delay, so no goroutine runs in the background and a delay of zero gives the
-// final state on the next read.
+// delays, so no goroutine runs in the background and a delay of zero gives the
+// final state on the next read. Certificate deployment, certificate deletion,
+// association deployment and association removal each have their own delay
+// (Config.Delays, SetDelays, admin /__emulator/delays), with optional jitter,
+// because on Cloudflare a certificate takes minutes where an association
+// change takes seconds [doc].
 //
 // # Emulated edge
 //

@@ -56,8 +56,12 @@ type Config struct {
 	APIKey, Email string
 	// Delay is how long status transitions take: pending_deployment ->
 	// active, pending_deletion -> deleted, and deleted -> purged (404).
-	// Zero makes the next read see the final state.
+	// Zero makes the next read see the final state. It sets all four
+	// transitions of Delays; Delays' non-zero fields override it.
 	Delay time.Duration
+	// Delays sets each transition apart (and adds jitter); a zero field
+	// takes Delay.
+	Delays Delays
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logf, when set, receives one line per request (method, path shape,
@@ -101,7 +105,7 @@ type Server struct {
 
 	mu                sync.Mutex
 	zoneCertWriteTime time.Duration
-	delay             time.Duration
+	delays            Delays
 	latency           time.Duration
 	rate              rateLimiter
 	zones             []*zone // in configuration order
@@ -130,7 +134,7 @@ func New(cfg Config) (*Server, error) {
 		nowFn:     cfg.Now,
 		logf:      cfg.Logf,
 		router:    newRouter(),
-		delay:     cfg.Delay,
+		delays:    UniformDelays(cfg.Delay).overriding(cfg.Delays),
 		zonesByID: map[string]*zone{},
 		counts:    map[string]int{},
 		origins:   map[string]string{},
@@ -154,6 +158,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Delay < 0 {
 		return nil, fmt.Errorf("emulator: negative delay %s", cfg.Delay)
+	}
+	if err := cfg.Delays.validate(); err != nil {
+		return nil, err
 	}
 	if cfg.Latency < 0 {
 		return nil, fmt.Errorf("emulator: negative latency %s", cfg.Latency)
@@ -281,17 +288,6 @@ func (s *Server) ZoneID(name string) string {
 		return ""
 	}
 	return id
-}
-
-// SetDelay changes the status transition delay for changes made from now
-// on; transitions already scheduled keep their time.
-func (s *Server) SetDelay(d time.Duration) {
-	if d < 0 {
-		d = 0
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.delay = d
 }
 
 // SetLatency changes the time added before every API request is answered.

@@ -174,7 +174,7 @@ func (s *Server) upload(req *apiRequest, kind certKind) (*certificate, *apiError
 		serial:     up.cert.SerialNumber.String(),
 		notAfter:   up.cert.NotAfter.UTC(),
 		uploadedOn: req.now,
-		activeAt:   req.now.Add(s.delay),
+		activeAt:   req.now.Add(s.certDeployDelayLocked()),
 	}
 	req.zone.certs = append(req.zone.certs, c)
 	return c, nil
@@ -259,8 +259,8 @@ func (s *Server) deleteCert(req *apiRequest, kind certKind) (*certificate, *apiE
 		}
 	}
 	c.deleteRequestedAt = req.now
-	c.deletedAt = req.now.Add(s.delay)
-	c.purgeAt = c.deletedAt.Add(s.delay)
+	c.deletedAt = req.now.Add(s.certDeleteDelayLocked())
+	c.purgeAt = c.deletedAt.Add(s.certDeleteDelayLocked())
 	return c, nil
 }
 

@@ -203,7 +203,7 @@ func (s *Server) applyHostnameUpdate(z *zone, u hostnameUpdate, now time.Time) b
 			gone := &binding{hostname: u.hostname, certID: u.cert.id, createdAt: now, updatedAt: now, removedAt: now, goneAt: now}
 			return bindingToJSON(z, gone, StatusDeleted, now)
 		}
-		b.removedAt, b.goneAt, b.updatedAt = now, now.Add(s.delay), now
+		b.removedAt, b.goneAt, b.updatedAt = now, now.Add(s.assocRemoveDelayLocked()), now
 		z.recordSegment(u.hostname, now, nil)
 		return bindingToJSON(z, b, StatusPendingDeletion, now)
 	}
@@ -215,7 +215,7 @@ func (s *Server) applyHostnameUpdate(z *zone, u hostnameUpdate, now time.Time) b
 		z.bindings[u.hostname] = b
 	}
 	b.certID, b.enabled = u.cert.id, *u.enabled
-	b.updatedAt, b.activeAt = now, now.Add(s.delay)
+	b.updatedAt, b.activeAt = now, now.Add(s.assocDeployDelayLocked())
 	z.recordSegment(u.hostname, now, b)
 	return bindingToJSON(z, b, StatusPendingDeployment, now)
 }

@@ -179,9 +179,12 @@ func (z *zone) removeCert(c *certificate) {
 // Snapshot and GET /__emulator/state. Statuses are computed at the time of
 // the snapshot. Private keys are never included.
 type State struct {
-	Now   time.Time   `json:"now"`
-	Delay string      `json:"delay"`
-	Zones []ZoneState `json:"zones"`
+	Now time.Time `json:"now"`
+	// Delay is the one delay of every transition, "" when they differ
+	// (or jitter is set).
+	Delay  string      `json:"delay"`
+	Delays Delays      `json:"delays"`
+	Zones  []ZoneState `json:"zones"`
 }
 
 // ZoneState is one zone in a State.
@@ -238,7 +241,10 @@ func (s *Server) Snapshot() State {
 	defer s.mu.Unlock()
 	now := s.now()
 	s.purgeLocked(now)
-	st := State{Now: now, Delay: s.delay.String(), Zones: []ZoneState{}}
+	st := State{Now: now, Delays: s.delays, Zones: []ZoneState{}}
+	if s.delays.uniform() {
+		st.Delay = s.delays.CertificateDeploy.String()
+	}
 	for _, z := range s.zones {
 		zs := ZoneState{
 			ID:   z.id,

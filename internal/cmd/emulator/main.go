@@ -110,7 +110,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.Var(scoped, "scoped-token", "TOKEN=PERM,PERM: also accept TOKEN, limited to these Cloudflare permissions ("+
 		"ssl_and_certificates:edit, ssl_and_certificates:read, zone_settings:edit, zone_settings:read, zone:read; edit includes read); "+
 		"requests outside them get HTTP 403, code 10000; repeat for several")
-	delay := fs.Duration("delay", 2*time.Second, "status transition delay (pending_deployment -> active, pending_deletion -> deleted)")
+	delay := fs.Duration("delay", 2*time.Second, "status transition delay (pending_deployment -> active, pending_deletion -> deleted) of certificates and associations; the -*-delay flags override it one by one")
+	var delays emulator.Delays
+	fs.DurationVar(&delays.CertificateDeploy, "cert-deploy-delay", 0, "certificate upload, pending_deployment -> active (default: -delay)")
+	fs.DurationVar(&delays.CertificateDelete, "cert-delete-delay", 0, "certificate delete, pending_deletion -> deleted, and again until purged (default: -delay)")
+	fs.DurationVar(&delays.AssociationDeploy, "assoc-deploy-delay", 0, "hostname association change, pending_deployment -> active (default: -delay)")
+	fs.DurationVar(&delays.AssociationRemove, "assoc-remove-delay", 0, "hostname association removal, pending_deletion -> gone (default: -delay)")
+	fs.DurationVar(&delays.Jitter, "delay-jitter", 0, "random extra of up to this much added to every transition")
 	var origins originFlags
 	fs.Var(&origins, "origin", "hostname=address: origin (loopback host:port) the emulated edge pulls from for hostname, e.g. app.example.com=127.0.0.1:8443; repeat for several")
 	latency := fs.Duration("latency", 0, "time added before every API answer, like a round trip to Cloudflare (e.g. 50ms)")
@@ -130,7 +136,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(zones) == 0 {
 		zones = zoneFlags{emulator.DefaultZone}
 	}
-	cfg := emulator.Config{Zones: zones, Token: *token, ScopedTokens: scoped, Delay: *delay, Latency: *latency,
+	cfg := emulator.Config{Zones: zones, Token: *token, ScopedTokens: scoped, Delay: *delay, Delays: delays, Latency: *latency,
 		RateLimit: emulator.RateLimit{Limit: *rateLimit, Window: *rateWindow, Lockout: *rateLockout}, ZoneCertWriteTime: *zoneCertWrite}
 	if *zoneCertWrite <= 0 {
 		cfg.ZoneCertWriteTime = -1 // Config's zero means the default
@@ -184,7 +190,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		out("  Zone:            %s (ID %s)\n", z, srv.ZoneID(z))
 	}
 	out("  Origin-pull CA:  %s%s\n", root, emulator.CAPath)
-	out("  Status delay:    %s\n", *delay)
+	d := srv.Delays()
+	out("  Status delays:   certificate deploy %s, delete %s; association deploy %s, removal %s",
+		d.CertificateDeploy, d.CertificateDelete, d.AssociationDeploy, d.AssociationRemove)
+	if d.Jitter > 0 {
+		out(", plus up to %s jitter", d.Jitter)
+	}
+	out("\n")
 	if *latency > 0 {
 		out("  Latency:         %s per API request\n", *latency)
 	}
@@ -200,7 +212,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	for _, host := range originHosts {
 		out("  Origin:          %s -> %s\n", host, configured[host])
 	}
-	out("  Admin endpoints: %s%s{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull,ips,origin-trust}\n\n", root, emulator.AdminPrefix)
+	out("  Admin endpoints: %s%s{state,requests,reset,faults,delay,delays,latency,ratelimit,gaps,origins,pull,ips,origin-trust}\n\n", root, emulator.AdminPrefix)
 	out("Use it from the provider with:\n\n")
 	out("  export CLOUDFLARE_BASE_URL=%s\n", baseURL)
 	out("  export CLOUDFLARE_API_TOKEN=%s\n", *token)

@@ -42,13 +42,14 @@ func TestEmulatorCommand_ServesUntilCancelled(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-zone", "example.com", "-zone", "example.org", "-token", "t0k", "-delay", "0s",
-			"-scoped-token", "ro-tok=zone:read"}, &stdout, &stderr, noEnv)
+			"-cert-deploy-delay", "30s", "-assoc-remove-delay", "5s", "-delay-jitter", "1s", "-scoped-token", "ro-tok=zone:read"}, &stdout, &stderr, noEnv)
 	}()
 
 	base := waitForBaseURL(t, &stdout, &stderr, done)
 	out := stdout.String()
 	for _, want := range []string{
 		"API token:       t0k",
+		"Status delays:   certificate deploy 30s, delete 0s; association deploy 0s, removal 5s, plus up to 1s jitter",
 		"Scoped token:    ro-tok (zone:read)",
 		"example.com (ID " + zoneIDOf(t, "example.com") + ")",
 		"example.org (ID " + zoneIDOf(t, "example.org") + ")",
@@ -127,6 +128,7 @@ func TestEmulatorCommand_RefusesBadArguments(t *testing.T) {
 		{"bad zone", []string{"-listen", "127.0.0.1:0", "-zone", "bad zone"}, nil, "invalid zone name"},
 		{"bad delay", []string{"-delay", "soon"}, nil, "invalid value"},
 		{"negative rate limit", []string{"-listen", "127.0.0.1:0", "-rate-limit", "-1"}, nil, "negative rate limit"},
+		{"negative association delay", []string{"-listen", "127.0.0.1:0", "-assoc-deploy-delay", "-1s"}, nil, "negative association deploy delay"},
 		{"negative latency", []string{"-listen", "127.0.0.1:0", "-latency", "-1s"}, nil, "negative latency"},
 		{"extra args", []string{"serve"}, nil, "unexpected arguments"},
 		{"scoped token without permissions", []string{"-scoped-token", "abc"}, nil, "want TOKEN=PERMISSION,PERMISSION"},
@@ -167,7 +169,7 @@ func TestEmulatorCommand_OriginFlag(t *testing.T) {
 	out := stdout.String()
 	for _, want := range []string{
 		"Origin:          app.example.com -> " + addr,
-		"{state,requests,reset,faults,delay,latency,ratelimit,gaps,origins,pull,ips,origin-trust}",
+		"{state,requests,reset,faults,delay,delays,latency,ratelimit,gaps,origins,pull,ips,origin-trust}",
 		`curl -s -X POST -H 'Authorization: Bearer t0k'`,
 		`-d '{"hostname":"app.example.com","path":"/"}' ` + root + "/__emulator/pull",
 	} {
