@@ -1,0 +1,88 @@
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRealisticChecks(t *testing.T) {
+	const d = 30 * time.Second
+	onBudget := RealisticResult{Spec: RealisticSpec{N: 100, Certificates: 4, Delay: d}, Phases: []RealisticPhase{
+		{Phase: PhaseApply, Wall: 2*d + 30*time.Second},
+		{Phase: PhasePlan, Requests: map[string]int{ShapeBindingGet: 100, ShapeHostCerts: 1, ShapeZoneCerts: 1, ShapeCA: 1}},
+		{Phase: PhaseRotate, Wall: 3*d + 29*time.Second},
+		{Phase: PhaseDestroy, Wall: 2 * d},
+	}}
+	for _, c := range RealisticChecks(onBudget) {
+		if !c.OK {
+			t.Errorf("on budget, yet %s: %s over %s", c.Name, c.Measured, c.Limit)
+		}
+	}
+
+	over := onBudget
+	over.Phases = []RealisticPhase{
+		{Phase: PhaseApply, Wall: 2*d + 31*time.Second, NotActive: 3},
+		{Phase: PhasePlan, Requests: map[string]int{ShapeBindingGet: 101, ShapeBindingPut: 1, ShapeHostCerts: 2}},
+		{Phase: PhaseRotate, Wall: 3 * d, Gap: time.Second, GapHostnames: 1},
+		{Phase: PhaseDestroy, Wall: 2*d + 31*time.Second, Left: 1, RateLimited: 1},
+	}
+	var failed []string
+	for _, c := range RealisticChecks(over) {
+		if !c.OK {
+			failed = append(failed, c.Name)
+		}
+	}
+	want := []string{"apply: wall time", "apply: associations not active at return", "no-change plan: binding reads",
+		"no-change plan: certificate lists", "rotation: time without an active certificate", "destroy: wall time",
+		"destroy: left in the emulator", "429 responses, all phases"}
+	if !slices.Equal(failed, want) {
+		t.Errorf("over budget: got %q\nwant %q", failed, want)
+	}
+
+	// At N = 500 the apply may take a minute beyond its two delays.
+	large := RealisticResult{Spec: RealisticSpec{N: 500, Certificates: 5, Delay: d},
+		Phases: []RealisticPhase{{Phase: PhaseApply, Wall: 2*d + 60*time.Second}}}
+	for _, c := range RealisticChecks(large) {
+		if !c.OK {
+			t.Errorf("N=500: %s: %s over %s", c.Name, c.Measured, c.Limit)
+		}
+	}
+}
+
+func TestRealisticResult_DelaysWaited(t *testing.T) {
+	r := RealisticResult{Spec: RealisticSpec{Delay: 2 * time.Second}, BaselineApply: 3 * time.Second,
+		Phases: []RealisticPhase{{Phase: PhaseApply, Wall: 8 * time.Second}}}
+	if got := r.DelaysWaited(PhaseApply); got != 2.5 {
+		t.Errorf("DelaysWaited = %v, want 2.5", got)
+	}
+	if got := r.DelaysWaited(PhaseDestroy); got != 0 {
+		t.Errorf("DelaysWaited of a phase that did not run = %v", got)
+	}
+}
+
+func TestUpdateSection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "README.md")
+	if err := os.WriteFile(path, []byte("# Bench\n\nintro\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"first", "second"} {
+		if err := UpdateSection(path, RealisticBegin, RealisticEnd, body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, _ := os.ReadFile(path)
+	want := "# Bench\n\nintro\n\n" + RealisticBegin + "\nsecond\n" + RealisticEnd + "\n"
+	if string(raw) != want {
+		t.Errorf("got %q\nwant %q", raw, want)
+	}
+	if err := os.WriteFile(path, []byte(RealisticEnd+"\n"+RealisticBegin+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := UpdateSection(path, RealisticBegin, RealisticEnd, "x"); err == nil || !strings.Contains(err.Error(), "broken") {
+		t.Errorf("markers out of order: %v", err)
+	}
+}
