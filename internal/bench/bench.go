@@ -3,8 +3,12 @@
 // a no-change plan, a certificate rotation and destroy of N hostname
 // bindings, against the emulator with a realistic per-request latency and
 // Cloudflare's rate limit enforced; and the same N with terraform_data
-// resources as the floor that Terraform itself costs. `make bench` runs it
-// (internal/cmd/bench); a CI-sized run checks the request budget in `make test`.
+// resources as the floor that Terraform itself costs. The realistic runs
+// (realistic.go) apply the scale-hostname-bindings example with every status
+// transition taking minutes' worth of delay and judge how many delays each
+// phase waits through. `make bench` runs both (internal/cmd/bench); CI-sized
+// runs check the request budget and the delays an apply waits through in
+// `make test`.
 package bench
 
 import (

@@ -29,10 +29,16 @@ type RealisticSpec struct {
 	Parallelism int
 	// Phases to run, in order; empty means AllPhases.
 	Phases []string
-	// Baseline first applies and destroys the same configuration with no
-	// delay at all, so that the time spent waiting for Cloudflare can be
-	// told from what Terraform and the provider cost anyway.
-	Baseline bool
+	// Example is the configuration's directory; empty means
+	// RealisticExample under the repository root. It takes the same
+	// variables: zone_id, hostnames, certificates and key_version.
+	Example string
+	// Baseline first applies and destroys the same configuration with every
+	// transition taking BaselineDelay (shorter than Delay), so that the
+	// delays an apply waits through can be told from what Terraform and the
+	// provider cost anyway, polling included: see DelaysWaited.
+	Baseline      bool
+	BaselineDelay time.Duration
 }
 
 // Label names the run in reports.
@@ -42,6 +48,24 @@ func (s RealisticSpec) Label() string {
 		l += fmt.Sprintf(", -parallelism=%d", s.Parallelism)
 	}
 	return l
+}
+
+// Validate refuses a run that Cloudflare's limits would refuse: at most
+// 100 associations per certificate, and 10 certificates per zone while a
+// rotation holds the old and the new ones.
+func (s RealisticSpec) Validate() error {
+	if s.N <= 0 || s.Certificates <= 0 || (s.N+s.Certificates-1)/s.Certificates > maxBindingsPerCert ||
+		2*s.Certificates > maxHostnameCertsPerZone {
+		return fmt.Errorf("bench: %d hostnames over %d certificates do not fit Cloudflare's limits (%d associations per certificate, %d certificates per zone during a rotation)",
+			s.N, s.Certificates, maxBindingsPerCert, maxHostnameCertsPerZone)
+	}
+	if s.Delay <= 0 {
+		return fmt.Errorf("bench: the realistic delay must be positive, got %s", s.Delay)
+	}
+	if s.Baseline && (s.BaselineDelay < 0 || s.BaselineDelay >= s.Delay) {
+		return fmt.Errorf("bench: the baseline delay %s must be at least 0 and shorter than the delay %s", s.BaselineDelay, s.Delay)
+	}
+	return nil
 }
 
 // RealisticPhase is what one phase of a realistic run cost and left behind.
@@ -71,7 +95,8 @@ func (m RealisticPhase) APIRequests() int {
 type RealisticResult struct {
 	Spec    RealisticSpec
 	Latency time.Duration
-	// BaselineApply is the apply's wall time with no delay (Spec.Baseline).
+	// BaselineApply is the apply's wall time with every transition taking
+	// Spec.BaselineDelay (Spec.Baseline).
 	BaselineApply time.Duration
 	Phases        []RealisticPhase
 }
@@ -86,14 +111,20 @@ func (r RealisticResult) Phase(name string) (RealisticPhase, bool) {
 	return RealisticPhase{}, false
 }
 
-// DelaysWaited is how many deployment delays a phase waited through: its
-// wall time, less the baseline apply's when there is one, divided by D.
+// DelaysWaited is how many deployment delays a phase waited through, one
+// after the other. Without a baseline it is the wall time divided by D;
+// with one, how much longer the phase took than the baseline apply divided
+// by how much longer each delay was, which leaves out every cost that does
+// not grow with the delay.
 func (r RealisticResult) DelaysWaited(phase string) float64 {
 	m, ok := r.Phase(phase)
 	if !ok || r.Spec.Delay <= 0 {
 		return 0
 	}
-	return (m.Wall - r.BaselineApply).Seconds() / r.Spec.Delay.Seconds()
+	if !r.Spec.Baseline {
+		return m.Wall.Seconds() / r.Spec.Delay.Seconds()
+	}
+	return (m.Wall - r.BaselineApply).Seconds() / (r.Spec.Delay - r.Spec.BaselineDelay).Seconds()
 }
 
 // RunRealistic performs one realistic run on a clean zone. The emulator's
@@ -103,12 +134,14 @@ func (b *Bench) RunRealistic(ctx context.Context, spec RealisticSpec) (Realistic
 		spec.Phases = AllPhases
 	}
 	res := RealisticResult{Spec: spec, Latency: b.opts.Latency}
-	if spec.N <= 0 || spec.Certificates <= 0 || (spec.N+spec.Certificates-1)/spec.Certificates > maxBindingsPerCert ||
-		2*spec.Certificates > maxHostnameCertsPerZone {
-		return res, fmt.Errorf("bench: %d hostnames over %d certificates do not fit Cloudflare's limits (%d associations per certificate, %d certificates per zone during a rotation)",
-			spec.N, spec.Certificates, maxBindingsPerCert, maxHostnameCertsPerZone)
+	if err := spec.Validate(); err != nil {
+		return res, err
 	}
-	files, err := readExample(filepath.Join(b.opts.RepoRoot, RealisticExample))
+	example := spec.Example
+	if example == "" {
+		example = filepath.Join(b.opts.RepoRoot, RealisticExample)
+	}
+	files, err := readExample(example)
 	if err != nil {
 		return res, err
 	}
@@ -131,7 +164,7 @@ func (b *Bench) RunRealistic(ctx context.Context, spec RealisticSpec) (Realistic
 	}
 	runSpec := RunSpec{N: spec.N, Parallelism: spec.Parallelism}
 	if spec.Baseline {
-		if err := emu.SetDelays(emulator.Delays{}); err != nil {
+		if err := emu.SetDelays(emulator.UniformDelays(spec.BaselineDelay)); err != nil {
 			return res, err
 		}
 		start := time.Now()
@@ -143,7 +176,7 @@ func (b *Bench) RunRealistic(ctx context.Context, spec RealisticSpec) (Realistic
 			return res, fmt.Errorf("%s, baseline destroy: %w", spec.Label(), err)
 		}
 		emu.Reset()
-		b.opts.Say("%s: baseline apply without delays %s", spec.Label(), seconds(res.BaselineApply))
+		b.opts.Say("%s: baseline apply with every transition after %s: %s", spec.Label(), spec.BaselineDelay, seconds(res.BaselineApply))
 	}
 	if err := emu.SetDelays(emulator.UniformDelays(spec.Delay)); err != nil {
 		return res, err

@@ -54,13 +54,23 @@ func TestRealisticChecks(t *testing.T) {
 }
 
 func TestRealisticResult_DelaysWaited(t *testing.T) {
-	r := RealisticResult{Spec: RealisticSpec{Delay: 2 * time.Second}, BaselineApply: 3 * time.Second,
-		Phases: []RealisticPhase{{Phase: PhaseApply, Wall: 8 * time.Second}}}
-	if got := r.DelaysWaited(PhaseApply); got != 2.5 {
-		t.Errorf("DelaysWaited = %v, want 2.5", got)
+	apply := []RealisticPhase{{Phase: PhaseApply, Wall: 16 * time.Second}}
+	plain := RealisticResult{Spec: RealisticSpec{Delay: 4 * time.Second}, Phases: apply}
+	if got := plain.DelaysWaited(PhaseApply); got != 4 {
+		t.Errorf("without a baseline: %v, want 4", got)
+	}
+	// 16 s at D = 6 s against 8 s at D = 2 s: two delays one after the other.
+	r := RealisticResult{Spec: RealisticSpec{Delay: 6 * time.Second, Baseline: true, BaselineDelay: 2 * time.Second},
+		BaselineApply: 8 * time.Second, Phases: apply}
+	if got := r.DelaysWaited(PhaseApply); got != 2 {
+		t.Errorf("with a baseline: %v, want 2", got)
 	}
 	if got := r.DelaysWaited(PhaseDestroy); got != 0 {
-		t.Errorf("DelaysWaited of a phase that did not run = %v", got)
+		t.Errorf("a phase that did not run: %v", got)
+	}
+	bad := RealisticSpec{N: 10, Certificates: 1, Delay: time.Second, Baseline: true, BaselineDelay: time.Second}
+	if err := bad.Validate(); err == nil {
+		t.Error("a baseline delay as long as the delay was accepted")
 	}
 }
 

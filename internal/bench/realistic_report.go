@@ -20,6 +20,10 @@ func RealisticReport(results []RealisticResult, machine Machine, when time.Time)
 	if len(results) == 0 {
 		return ""
 	}
+	example := RealisticExample
+	if e := results[0].Spec.Example; e != "" {
+		example = e
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s on %s.\n\n", when.UTC().Format("2006-01-02"), machine)
 	fmt.Fprintf(&b, "Configuration: `%s`. Emulator: %s latency per API request, every status transition "+
@@ -27,7 +31,7 @@ func RealisticReport(results []RealisticResult, machine Machine, when time.Time)
 		"enforced and its window reset before each phase. \"Not active\" counts hostnames whose association was not active "+
 		"on an active certificate when the phase returned; \"left\" counts associations and certificates not deleted "+
 		"after destroy; \"gap\" is the emulator's record of time without an active certificate, summed over hostnames.\n\n",
-		RealisticExample, results[0].Latency)
+		example, results[0].Latency)
 	b.WriteString("| run | phase | wall time | wall time / D | API requests | not active | left | gap | 429s |\n")
 	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range results {

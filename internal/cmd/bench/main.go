@@ -5,6 +5,11 @@
 //
 //	go run ./internal/cmd/bench -n 10,100,500 -readme README.md
 //
+// Then the realistic runs: the scale-hostname-bindings example with every
+// status transition taking -realistic-delay, N hostnames over K
+// certificates for each N/K of -realistic (empty for none; -n= runs only
+// them).
+//
 // It exits 1 when a figure is over the provider's budget.
 package main
 
@@ -48,6 +53,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	noReset := fs.Bool("no-reset-run", true, "an extra run of the largest N without resetting the rate limit window between phases")
 	floor := fs.Bool("floor", true, "measure the terraform_data floor for every run")
 	phases := fs.String("phases", strings.Join(bench.AllPhases, ","), "phases to run, in order")
+	realistic := fs.String("realistic", "100/4,500/5", "realistic runs, N hostnames over K certificates as N/K, comma-separated (empty for none)")
+	realisticDelay := fs.Duration("realistic-delay", 30*time.Second, "realistic runs: delay of every status transition (certificate deployment and deletion, association deployment and removal)")
+	realisticExample := fs.String("realistic-example", "", "realistic runs: the configuration's directory, taking the example's variables (default: "+bench.RealisticExample+")")
 	readme := fs.String("readme", "", "README to write the report into (between the bench markers)")
 	repo := fs.String("repo", ".", "repository root (where main.go is)")
 	terraform := fs.String("terraform", "", "Terraform CLI (default: terraform on PATH, else /usr/local/bin/terraform)")
@@ -56,8 +64,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ns, err := ints(*sizes)
-	if err != nil || len(ns) == 0 {
+	if err != nil {
 		return fmt.Errorf("-n: want numbers such as 10,100,500 (%v)", err)
+	}
+	realSpecs, err := realisticSpecs(*realistic, *realisticDelay)
+	if err != nil {
+		return fmt.Errorf("-realistic: %v", err)
+	}
+	if len(ns) == 0 && len(realSpecs) == 0 {
+		return errors.New("nothing to run: -n and -realistic are both empty")
 	}
 	ps, err := ints(*parallel)
 	if err != nil {
@@ -90,16 +105,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	machine := bench.ThisMachine(ctx, b.Terraform())
 	say("machine: %s", machine)
 
-	largest := slices.Max(ns)
 	var specs []bench.RunSpec
 	for _, n := range ns {
 		specs = append(specs, bench.RunSpec{N: n, Floor: *floor, Phases: phaseList})
 	}
-	for _, p := range ps {
-		specs = append(specs, bench.RunSpec{N: largest, Parallelism: p, Floor: *floor, Phases: phaseList})
-	}
-	if *noReset {
-		specs = append(specs, bench.RunSpec{N: largest, NoReset: true, Phases: phaseList})
+	if len(ns) > 0 {
+		largest := slices.Max(ns)
+		for _, p := range ps {
+			specs = append(specs, bench.RunSpec{N: largest, Parallelism: p, Floor: *floor, Phases: phaseList})
+		}
+		if *noReset {
+			specs = append(specs, bench.RunSpec{N: largest, NoReset: true, Phases: phaseList})
+		}
 	}
 	var results []bench.Result
 	started := time.Now()
@@ -110,21 +127,51 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		results = append(results, r)
 	}
-	say("all runs took %s", time.Since(started).Round(time.Second))
-
-	report := bench.Report(results, machine, time.Now(), true)
-	if _, err := fmt.Fprintln(stdout, report); err != nil {
-		return err
-	}
-	if *readme != "" {
-		if err := bench.UpdateReadme(*readme, report); err != nil {
+	var realResults []bench.RealisticResult
+	for _, spec := range realSpecs {
+		spec.Phases, spec.Example = phaseList, *realisticExample
+		r, err := b.RunRealistic(ctx, spec)
+		if err != nil {
 			return err
 		}
-		say("wrote the report into %s", *readme)
+		realResults = append(realResults, r)
+	}
+	say("all runs took %s", time.Since(started).Round(time.Second))
+
+	if len(results) > 0 {
+		report := bench.Report(results, machine, time.Now(), true)
+		if _, err := fmt.Fprintln(stdout, report); err != nil {
+			return err
+		}
+		if *readme != "" {
+			if err := bench.UpdateReadme(*readme, report); err != nil {
+				return err
+			}
+			say("wrote the report into %s", *readme)
+		}
+	}
+	if len(realResults) > 0 {
+		report := bench.RealisticReport(realResults, machine, time.Now())
+		if _, err := fmt.Fprintln(stdout, report); err != nil {
+			return err
+		}
+		if *readme != "" {
+			if err := bench.UpdateSection(*readme, bench.RealisticBegin, bench.RealisticEnd, report); err != nil {
+				return err
+			}
+			say("wrote the realistic report into %s", *readme)
+		}
 	}
 	var over []string
 	for _, r := range results {
 		for _, c := range bench.Checks(r) {
+			if !c.OK {
+				over = append(over, fmt.Sprintf("%s: %s is %s, budget %s", r.Spec.Label(), c.Name, c.Measured, c.Limit))
+			}
+		}
+	}
+	for _, r := range realResults {
+		for _, c := range bench.RealisticChecks(r) {
 			if !c.OK {
 				over = append(over, fmt.Sprintf("%s: %s is %s, budget %s", r.Spec.Label(), c.Name, c.Measured, c.Limit))
 			}
@@ -148,6 +195,28 @@ func ints(s string) ([]int, error) {
 			return nil, fmt.Errorf("%q is not a positive number", f)
 		}
 		out = append(out, n)
+	}
+	return out, nil
+}
+
+// realisticSpecs parses N/K pairs such as "100/4,500/5".
+func realisticSpecs(s string, delay time.Duration) ([]bench.RealisticSpec, error) {
+	var out []bench.RealisticSpec
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		n, k, ok := strings.Cut(f, "/")
+		nk, err := ints(n + "," + k)
+		if !ok || err != nil || len(nk) != 2 {
+			return nil, fmt.Errorf("%q is not N/K, e.g. 100/4", f)
+		}
+		spec := bench.RealisticSpec{N: nk[0], Certificates: nk[1], Delay: delay}
+		if err := spec.Validate(); err != nil {
+			return nil, err
+		}
+		out = append(out, spec)
 	}
 	return out, nil
 }
