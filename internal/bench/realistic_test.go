@@ -41,17 +41,23 @@ func TestAccBench_realisticDelays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if waited := r.DelaysWaited(PhaseApply); waited >= maxApplyDelays {
+	waited := r.DelaysWaited(PhaseApply)
+	t.Logf("the apply waited through %.2f deployment delays one after the other (limit %.1f)", waited, maxApplyDelays)
+	if waited >= maxApplyDelays {
 		apply, _ := r.Phase(PhaseApply)
 		t.Errorf("the apply waited through %.2f deployment delays (%s at D = %s, %s at D = %s), want < %.1f: waiting adds up per resource again",
 			waited, seconds(apply.Wall), spec.Delay, seconds(r.BaselineApply), spec.BaselineDelay, maxApplyDelays)
 	}
+	// The plan must be empty (RunRealistic fails otherwise); its request
+	// counts are judged by make bench and, for the bindings alone, by
+	// TestAccBench_requestBudget. The apply's wall time budget is stated for
+	// D = 30 s; the delays waited above judge this run.
 	for _, c := range RealisticChecks(r) {
-		if c.Name == "apply: wall time" {
-			continue // stated for D = 30 s; the line above judges this run
-		}
-		if !c.OK {
-			t.Errorf("%s is %s, budget %s", c.Name, c.Measured, c.Limit)
+		switch c.Name {
+		case "apply: associations not active at return", "429 responses, all phases":
+			if !c.OK {
+				t.Errorf("%s is %s, budget %s", c.Name, c.Measured, c.Limit)
+			}
 		}
 	}
 }
