@@ -111,12 +111,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		"ssl_and_certificates:edit, ssl_and_certificates:read, zone_settings:edit, zone_settings:read, zone:read; edit includes read); "+
 		"requests outside them get HTTP 403, code 10000; repeat for several")
 	delay := fs.Duration("delay", 2*time.Second, "status transition delay (pending_deployment -> active, pending_deletion -> deleted) of certificates and associations; the -*-delay flags override it one by one")
-	var delays emulator.Delays
-	fs.DurationVar(&delays.CertificateDeploy, "cert-deploy-delay", 0, "certificate upload, pending_deployment -> active (default: -delay)")
-	fs.DurationVar(&delays.CertificateDelete, "cert-delete-delay", 0, "certificate delete, pending_deletion -> deleted, and again until purged (default: -delay)")
-	fs.DurationVar(&delays.AssociationDeploy, "assoc-deploy-delay", 0, "hostname association change, pending_deployment -> active (default: -delay)")
-	fs.DurationVar(&delays.AssociationRemove, "assoc-remove-delay", 0, "hostname association removal, pending_deletion -> gone (default: -delay)")
-	fs.DurationVar(&delays.Jitter, "delay-jitter", 0, "random extra of up to this much added to every transition")
+	// Each transition's own flag, when given (0 included), overrides -delay.
+	transitionDelays := map[string]*time.Duration{
+		"cert-deploy-delay":  fs.Duration("cert-deploy-delay", 0, "certificate upload, pending_deployment -> active (default: -delay)"),
+		"cert-delete-delay":  fs.Duration("cert-delete-delay", 0, "certificate delete, pending_deletion -> deleted, and again until purged (default: -delay)"),
+		"assoc-deploy-delay": fs.Duration("assoc-deploy-delay", 0, "hostname association change, pending_deployment -> active (default: -delay)"),
+		"assoc-remove-delay": fs.Duration("assoc-remove-delay", 0, "hostname association removal, pending_deletion -> gone (default: -delay)"),
+	}
+	jitter := fs.Duration("delay-jitter", 0, "random extra of up to this much added to every transition")
 	var origins originFlags
 	fs.Var(&origins, "origin", "hostname=address: origin (loopback host:port) the emulated edge pulls from for hostname, e.g. app.example.com=127.0.0.1:8443; repeat for several")
 	latency := fs.Duration("latency", 0, "time added before every API answer, like a round trip to Cloudflare (e.g. 50ms)")
@@ -136,7 +138,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if len(zones) == 0 {
 		zones = zoneFlags{emulator.DefaultZone}
 	}
-	cfg := emulator.Config{Zones: zones, Token: *token, ScopedTokens: scoped, Delay: *delay, Delays: delays, Latency: *latency,
+	delays := emulator.UniformDelays(*delay)
+	delays.Jitter = *jitter
+	fields := map[string]*time.Duration{
+		"cert-deploy-delay": &delays.CertificateDeploy, "cert-delete-delay": &delays.CertificateDelete,
+		"assoc-deploy-delay": &delays.AssociationDeploy, "assoc-remove-delay": &delays.AssociationRemove,
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if v, ok := transitionDelays[f.Name]; ok {
+			*fields[f.Name] = *v
+		}
+	})
+	if *delay < 0 {
+		return fmt.Errorf("-delay: negative delay %s", *delay)
+	}
+	cfg := emulator.Config{Zones: zones, Token: *token, ScopedTokens: scoped, Delays: delays, Latency: *latency,
 		RateLimit: emulator.RateLimit{Limit: *rateLimit, Window: *rateWindow, Lockout: *rateLockout}, ZoneCertWriteTime: *zoneCertWrite}
 	if *zoneCertWrite <= 0 {
 		cfg.ZoneCertWriteTime = -1 // Config's zero means the default

@@ -41,8 +41,8 @@ func TestEmulatorCommand_ServesUntilCancelled(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-zone", "example.com", "-zone", "example.org", "-token", "t0k", "-delay", "0s",
-			"-cert-deploy-delay", "30s", "-assoc-remove-delay", "5s", "-delay-jitter", "1s", "-scoped-token", "ro-tok=zone:read"}, &stdout, &stderr, noEnv)
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-zone", "example.com", "-zone", "example.org", "-token", "t0k", "-delay", "2s",
+			"-cert-deploy-delay", "30s", "-cert-delete-delay", "0s", "-assoc-deploy-delay", "0", "-assoc-remove-delay", "5s", "-delay-jitter", "1s", "-scoped-token", "ro-tok=zone:read"}, &stdout, &stderr, noEnv)
 	}()
 
 	base := waitForBaseURL(t, &stdout, &stderr, done)
