@@ -19,9 +19,10 @@
 // delays, so no goroutine runs in the background and a delay of zero gives the
 // final state on the next read. Certificate deployment, certificate deletion,
 // association deployment and association removal each have their own delay
-// (Config.Delays, SetDelays, admin /__emulator/delays), with optional jitter,
-// because on Cloudflare a certificate takes minutes where an association
-// change takes seconds [doc].
+// (Config.Delays, SetDelays, admin /__emulator/delays), with optional jitter
+// [ours: public reports put a certificate's deployment at a few minutes and
+// an association change at seconds or more; the defaults stay short for
+// tests].
 //
 // # Emulated edge
 //
