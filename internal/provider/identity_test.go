@@ -160,7 +160,7 @@ func runImport(t *testing.T, server tfprotov6.ProviderServer, typ, id string, id
 	if err != nil {
 		t.Fatal(err)
 	}
-	out.identity = goValues(t, ident).(map[string]any)
+	out.identity, _ = goValues(t, ident).(map[string]any)
 	return out
 }
 
@@ -284,7 +284,7 @@ func TestMoveState_setsIdentity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := goValues(t, v).(map[string]any); !maps.Equal(got, c.want) {
+		if got, _ := goValues(t, v).(map[string]any); !maps.Equal(got, c.want) {
 			t.Errorf("%s: identity %v, want %v", c.targetType, got, c.want)
 		}
 	}
