@@ -26,7 +26,7 @@ func lockFile(ctx context.Context, path string, wait time.Duration) (func(), err
 	if ok {
 		return func() { _ = l.Unlock() }, nil
 	}
-	_ = l.Close()
+	// Not locked: flock has already closed the file it opened for the try.
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
