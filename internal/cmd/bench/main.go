@@ -1,9 +1,9 @@
 // Command bench measures the provider at scale against the emulator with a
 // per-request latency and Cloudflare's rate limit enforced (see package
 // bench), prints a Markdown report and, with -readme, writes it into the
-// README's performance section:
+// benchmark report next to the code that measures it:
 //
-//	go run ./internal/cmd/bench -n 10,100,500 -readme README.md
+//	go run ./internal/cmd/bench -n 10,100,500 -readme internal/bench/README.md
 //
 // Then the realistic runs: the scale-hostname-bindings example with every
 // status transition taking -realistic-delay, N hostnames over K
@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	realistic := fs.String("realistic", "100/4,500/5", "realistic runs, N hostnames over K certificates as N/K, comma-separated (empty for none)")
 	realisticDelay := fs.Duration("realistic-delay", 30*time.Second, "realistic runs: delay of every status transition (certificate deployment and deletion, association deployment and removal)")
 	realisticExample := fs.String("realistic-example", "", "realistic runs: the configuration's directory, taking the example's variables (default: "+bench.RealisticExample+")")
-	readme := fs.String("readme", "", "README to write the report into (between the bench markers)")
+	readme := fs.String("readme", "", "Markdown file to write the report into, between the bench markers (make bench: internal/bench/README.md)")
 	repo := fs.String("repo", ".", "repository root (where main.go is)")
 	terraform := fs.String("terraform", "", "Terraform CLI (default: terraform on PATH, else /usr/local/bin/terraform)")
 	work := fs.String("workdir", "", "scratch directory (default: a temporary directory, removed afterwards)")
