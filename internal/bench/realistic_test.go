@@ -48,16 +48,13 @@ func TestAccBench_realisticDelays(t *testing.T) {
 		t.Errorf("the apply waited through %.2f deployment delays (%s at D = %s, %s at D = %s), want < %.1f: waiting adds up per resource again",
 			waited, seconds(apply.Wall), spec.Delay, seconds(r.BaselineApply), spec.BaselineDelay, maxApplyDelays)
 	}
-	// The plan must be empty (RunRealistic fails otherwise); its request
-	// counts are judged by make bench and, for the bindings alone, by
-	// TestAccBench_requestBudget. The apply's wall time budget is stated for
-	// D = 30 s; the delays waited above judge this run.
+	// The apply's wall time budget is stated for D = 30 s; the delays waited
+	// above judge this run. The rest holds at any D: every association active
+	// when apply returns, one read per hostname and one list per certificate
+	// kind in the no-change plan (whose emptiness RunRealistic checks), no 429.
 	for _, c := range RealisticChecks(r) {
-		switch c.Name {
-		case "apply: associations not active at return", "429 responses, all phases":
-			if !c.OK {
-				t.Errorf("%s is %s, budget %s", c.Name, c.Measured, c.Limit)
-			}
+		if c.Name != "apply: wall time" && !c.OK {
+			t.Errorf("%s is %s, budget %s", c.Name, c.Measured, c.Limit)
 		}
 	}
 }
