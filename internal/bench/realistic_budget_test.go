@@ -96,3 +96,20 @@ func TestUpdateSection(t *testing.T) {
 		t.Errorf("markers out of order: %v", err)
 	}
 }
+
+func TestRealisticReport(t *testing.T) {
+	r := RealisticResult{Spec: RealisticSpec{N: 2, Certificates: 1, Delay: 10 * time.Second}, Latency: 50 * time.Millisecond,
+		Phases: []RealisticPhase{{Phase: PhaseApply, Wall: 25 * time.Second, Requests: map[string]int{ShapeBindingPut: 1, ShapeBindingGet: 4}}}}
+	got := RealisticReport([]RealisticResult{r}, Machine{CPUs: 2}, time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC))
+	for _, want := range []string{
+		"Measured 2026-12-03",
+		"| N=2 over 1 certificates, D=10s | apply | 25.00 s | 2.50 | 5 | 0 | 0 | 0.00 s | 0 |",
+		"| `PUT …/hostnames` | 1 |",
+		"| `GET …/hostnames/{hostname}` | 4 |",
+		"| N=2 over 1 certificates, D=10s | apply: wall time | ≤ 2 × D + 30.00 s = 50.00 s | 25.00 s (2.50 × D) | ok |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+}

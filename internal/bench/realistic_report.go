@@ -40,7 +40,29 @@ func RealisticReport(results []RealisticResult, machine Machine, when time.Time)
 				m.Wall.Seconds()/r.Spec.Delay.Seconds(), m.APIRequests(), m.NotActive, m.Left, seconds(m.Gap), m.RateLimited)
 		}
 	}
-	b.WriteString("\nBudget:\n\n| run | budget | limit | measured | |\n|---|---|---|---|---|\n")
+	b.WriteString("\nRequests by method and path shape (`…` is `/zones/{zone_id}/origin_tls_client_auth`):\n\n")
+	for _, r := range results {
+		fmt.Fprintf(&b, "%s:\n\n| request |", r.Spec.Label())
+		asResult := Result{}
+		for _, m := range r.Phases {
+			b.WriteString(" " + m.Phase + " |")
+			asResult.Phases = append(asResult.Phases, Measurement{Requests: m.Requests})
+		}
+		b.WriteString("\n|---|")
+		for range r.Phases {
+			b.WriteString("---:|")
+		}
+		b.WriteString("\n")
+		for _, shape := range sortedShapes(asResult) {
+			fmt.Fprintf(&b, "| `%s` |", shortShape(shape))
+			for _, m := range r.Phases {
+				fmt.Fprintf(&b, " %d |", m.Requests[shape])
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("Budget:\n\n| run | budget | limit | measured | |\n|---|---|---|---|---|\n")
 	for _, r := range results {
 		for _, c := range RealisticChecks(r) {
 			mark := "ok"
