@@ -672,6 +672,12 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	defer cancel()
 	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
 	ctx = tflog.SetField(ctx, "certificate_id", id)
+	if r.kind == cfapi.HostnameCertificate {
+		r.waitHostnamesOff(ctx, zoneID, id, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	err := r.requestDeletion(ctx, zoneID, id)
 	r.data.certificates.Invalidate(r.kind, zoneID)
 	if err == nil || cfapi.IsNotFound(err) {
@@ -683,7 +689,8 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	if err != nil {
 		if r.kind == cfapi.HostnameCertificate && isInUse(err) {
 			resp.Diagnostics.AddError("Hostname Certificate Still Bound",
-				fmt.Sprintf("Hostname certificate %s cannot be deleted while hostnames are bound to it. Cloudflare says: %s\n\n"+
+				fmt.Sprintf("Hostname certificate %s cannot be deleted while hostnames are bound to it; the deletion was retried for a while "+
+					"in case their removal was still finishing. Cloudflare says: %s\n\n"+
 					"Remove or move those bindings first (cfaop_hostname_binding resources, or bindings made outside Terraform); "+
 					"when a binding in this configuration references the certificate, Terraform orders that for you.", id, apiMessages(err)))
 			return
@@ -716,9 +723,16 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 // A certificate already pending deletion (1414) needs no new request: the
 // caller waits for the deletion to finish either way.
 func (r *certificateResource) requestDeletion(ctx context.Context, zoneID, id string) error {
+	start := time.Now()
 	for {
 		err := r.data.client.DeleteCertificate(ctx, r.kind, zoneID, id)
 		switch {
+		case r.kind == cfapi.HostnameCertificate && isInUse(err):
+			// Removals Cloudflare accepted may not count yet.
+			if r.retryInUse(ctx, start, err) {
+				continue
+			}
+			return err
 		case cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion):
 			tflog.Info(ctx, "Certificate is already being deleted")
 			return nil

@@ -43,7 +43,8 @@ type hostnameBindingModel struct {
 	ZoneID   types.String `tfsdk:"zone_id"`
 	Hostname types.String `tfsdk:"hostname"`
 	bindingValues
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	WaitForDeployment types.Bool     `tfsdk:"wait_for_deployment"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 // bindingValues is what Cloudflare reports about an association; the
@@ -114,8 +115,17 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed:            true,
 				Default:             booldefault.StaticBool(true),
 			},
+			"wait_for_deployment": schema.BoolAttribute{
+				MarkdownDescription: "Whether create and update wait until Cloudflare reports the association `active`, and destroy until it is gone. " +
+					"Defaults to `true`. With `false`, every write returns as soon as Cloudflare accepted it, and one `cfaop_hostname_deployment` " +
+					"waits for all of a zone's bindings at once: see the guide *Scaling hostname bindings*. Deleting a certificate still waits " +
+					"for the hostnames this run moved off it or removed from it, so rotations keep their zero gap either way. Changing it writes nothing.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Deployment status of the association: `pending_deployment`, `active`, `pending_deletion`, ... Create and update wait for `active`.",
+				MarkdownDescription: "Deployment status of the association: `pending_deployment`, `active`, `pending_deletion`, ... Create and update wait for `active` unless `wait_for_deployment` is `false`.",
 				Computed:            true,
 			},
 			"certificate_status": schema.StringAttribute{
@@ -310,16 +320,22 @@ func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, 
 }
 
 func (r *hostnameBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	r.save(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
 
 func (r *hostnameBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	var prior hostnameBindingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.save(ctx, req.Plan, &prior, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
 }
 
 // save writes the planned association within the timeout that timeoutOf
-// picks, and records it in state once Cloudflare accepted it.
-func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
+// picks, and records it in state once Cloudflare accepted it. prior is the
+// state an update starts from, nil for a create.
+func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, prior *hostnameBindingModel, state *tfsdk.State, diags *diag.Diagnostics,
 	timeoutOf func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)) {
 	var plan hostnameBindingModel
 	diags.Append(p.Get(ctx, &plan)...)
@@ -331,9 +347,18 @@ func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state 
 	if diags.HasError() {
 		return
 	}
+	if prior != nil && bindingUnchanged(plan, *prior) {
+		// Only wait_for_deployment changed: nothing to write.
+		plan.bindingValues = prior.bindingValues
+		diags.Append(state.Set(ctx, plan)...)
+		return
+	}
 	r.write(ctx, timeout, &plan, diags)
 	if plan.ID.IsUnknown() {
 		return
+	}
+	if prior != nil && !plan.WaitForDeployment.ValueBool() && prior.CertificateID.ValueString() != plan.CertificateID.ValueString() {
+		r.data.registry.leaving(plan.ZoneID.ValueString(), prior.CertificateID.ValueString(), plan.Hostname.ValueString())
 	}
 	diags.Append(state.Set(ctx, plan)...)
 }
@@ -375,26 +400,24 @@ func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Durati
 	// Recorded before waiting: if the wait fails, Terraform keeps the binding
 	// (tainted) instead of forgetting an association that exists.
 	m.set(zoneID, hostname, put)
-	got, err := r.waitActive(ctx, zoneID, hostname, certID)
-	if got.Hostname != "" {
+	if !m.WaitForDeployment.ValueBool() {
+		return
+	}
+	err = r.data.associations.waitActive(ctx, zoneID, map[string]string{hostname: certID})
+	if got, ok := r.data.associations.lastSeen(zoneID, hostname); ok && got.CertID == certID {
 		m.set(zoneID, hostname, got)
 	}
 	if err != nil {
-		diags.AddError("Hostname Binding Did Not Become Active", err.Error())
+		diags.AddError("Hostname Binding Did Not Become Active",
+			fmt.Sprintf("Waiting for the association of %s with %s to become active: %s. Raise timeouts.create or timeouts.update, "+
+				"or set wait_for_deployment = false and wait with a cfaop_hostname_deployment.", hostname, certID, err))
 	}
 }
 
-func (r *hostnameBindingResource) waitActive(ctx context.Context, zoneID, hostname, certID string) (cfapi.Binding, error) {
-	var last cfapi.Binding
-	_, err := r.data.poll.waitFor(ctx, fmt.Sprintf("the association of %s with %s to become active", hostname, certID), func(ctx context.Context) (bool, string, error) {
-		got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
-		if err != nil {
-			return false, "", err
-		}
-		last = got
-		return got.Status == cfapi.StatusActive && got.CertID == certID, got.Status, nil
-	})
-	return last, err
+// bindingUnchanged reports whether plan writes nothing that state holds.
+func bindingUnchanged(plan, state hostnameBindingModel) bool {
+	return plan.CertificateID.Equal(state.CertificateID) && plan.Enabled.Equal(state.Enabled) &&
+		plan.Hostname.Equal(state.Hostname) && plan.ZoneID.Equal(state.ZoneID)
 }
 
 func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -422,6 +445,9 @@ func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	state.set(zoneID, hostname, got)
+	if state.WaitForDeployment.IsNull() {
+		state.WaitForDeployment = types.BoolValue(true) // imported or moved: the default
+	}
 	r.data.limits.knowAssociation(got.CertID, zoneID+"/"+hostname)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -460,18 +486,14 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 		addAPIError(&resp.Diagnostics, r.data, "Cannot Remove Hostname Binding", fmt.Sprintf("Removing the association of %s in zone %s", hostname, zoneID), err)
 		return
 	}
-	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("the association of %s to be removed", hostname), func(ctx context.Context) (bool, string, error) {
-		got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
-		if cfapi.IsNotFound(err) {
-			return true, "gone", nil
-		}
-		if err != nil {
-			return false, "", err
-		}
-		return got.Status == cfapi.StatusDeleted, got.Status, nil
-	})
-	if err != nil {
-		resp.Diagnostics.AddError("Hostname Binding Removal Did Not Finish", err.Error())
+	if !state.WaitForDeployment.IsNull() && !state.WaitForDeployment.ValueBool() {
+		// The certificate's deletion waits for the removal instead.
+		r.data.registry.leaving(zoneID, certID, hostname)
+		return
+	}
+	if err := r.data.associations.waitOff(ctx, zoneID, certID, []string{hostname}); err != nil {
+		resp.Diagnostics.AddError("Hostname Binding Removal Did Not Finish",
+			fmt.Sprintf("Waiting for the association of %s to be removed: %s. Raise timeouts.delete and run terraform destroy again.", hostname, err))
 	}
 }
 

@@ -85,6 +85,8 @@ type providerData struct {
 	globalCAURL   string
 	expiryWarning time.Duration
 	poll          pollSchedule
+	associations  *associationWatch // shared waits for hostname associations
+	registry      *bindingRegistry  // hostnames leaving certificates in this process
 	// claimed holds "kind/zone/fingerprint" of each certificate a resource
 	// of this run creates, so that no second resource adopts it.
 	claimed sync.Map
@@ -249,6 +251,8 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 		poll:          p.poll.orDefault(),
+		associations:  newAssociationWatch(client, p.poll),
+		registry:      newBindingRegistry(),
 	}
 	tflog.Debug(ctx, "Configured Cloudflare API client", map[string]any{"base_url": client.BaseURL(), "max_retries": maxRetries})
 	resp.ResourceData = data
@@ -262,6 +266,7 @@ func (p *cfaopProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewZoneCertificateResource,
 		NewHostnameCertificateResource,
 		NewHostnameBindingResource,
+		NewHostnameDeploymentResource,
 	}
 }
 

@@ -1,0 +1,44 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// inUseWindows is how many of the longest poll waits a deletion refused as
+// "still in use" is retried for: long enough for removals Cloudflare has
+// accepted but not finished, short enough that a certificate bound outside
+// Terraform fails the destroy in minutes, not at the delete timeout.
+const inUseWindows = 4
+
+// waitHostnamesOff waits, before a hostname certificate is deleted, for the
+// hostnames this process moved off it or removed from it without waiting.
+func (r *certificateResource) waitHostnamesOff(ctx context.Context, zoneID, id string, diags *diag.Diagnostics) {
+	if err := r.data.waitLeavers(ctx, zoneID, id); err != nil {
+		diags.AddError("Hostname Certificate Still Bound",
+			fmt.Sprintf("Hostname certificate %s in zone %s is not deleted yet: it waits until the hostnames moved off it are active "+
+				"on their new certificate (or removed), so that none is left without a certificate, and %s.\n\n"+
+				"Run terraform apply or destroy again once Cloudflare has deployed them, or raise timeouts.delete.", id, zoneID, err))
+	}
+}
+
+// retryInUse sleeps before another deletion of a certificate Cloudflare
+// said is still in use, and reports false once the window is over.
+func (r *certificateResource) retryInUse(ctx context.Context, since time.Time, err error) bool {
+	sched := r.data.poll.deploy()
+	elapsed := time.Since(since)
+	if elapsed >= inUseWindows*sched.Max {
+		return false
+	}
+	tflog.Info(ctx, "Certificate still in use; deleting it again shortly", map[string]any{"cloudflare": apiMessages(err), "waited": elapsed.String()})
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(sched.Next(elapsed)):
+		return true
+	}
+}
