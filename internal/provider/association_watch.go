@@ -82,7 +82,8 @@ func (a *associationWatch) waitOff(ctx context.Context, zoneID, certID string, h
 	return a.zone(zoneID).Wait(ctx, targets)
 }
 
-// lastSeen is the association as the latest poll of hostname read it.
+// lastSeen is the association as the latest read of hostname found it
+// (status deleted when it was gone).
 func (a *associationWatch) lastSeen(zoneID, hostname string) (cfapi.Binding, bool) {
 	v, ok := a.last.Load(zoneID + "/" + hostname)
 	if !ok {
@@ -91,15 +92,28 @@ func (a *associationWatch) lastSeen(zoneID, hostname string) (cfapi.Binding, boo
 	return v.(cfapi.Binding), true
 }
 
+// remember records what a read of hostname found, gone or not, so that a
+// cfaop_hostname_deployment refreshed after the bindings it references (in
+// the same process) reuses their reads instead of repeating them.
+func (a *associationWatch) remember(zoneID, hostname string, b cfapi.Binding, gone bool) {
+	if gone {
+		b = cfapi.Binding{Hostname: hostname, Status: cfapi.StatusDeleted}
+	}
+	a.last.Store(zoneID+"/"+hostname, b)
+}
+
+// forget drops what is known of hostname: a write changes it.
+func (a *associationWatch) forget(zoneID, hostname string) {
+	a.last.Delete(zoneID + "/" + hostname)
+}
+
 func (a *associationWatch) check(ctx context.Context, zoneID string, t deploywait.Target) (bool, string, error) {
 	got, err := a.client.GetBinding(ctx, zoneID, t.Key)
 	gone := cfapi.IsNotFound(err) || (err == nil && got.Status == cfapi.StatusDeleted)
 	if err != nil && !gone {
 		return false, "", err
 	}
-	if !gone {
-		a.last.Store(zoneID+"/"+t.Key, got)
-	}
+	a.remember(zoneID, t.Key, got, gone)
 	var done bool
 	status := "not bound"
 	if !gone {

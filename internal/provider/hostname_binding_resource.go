@@ -386,6 +386,7 @@ func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Durati
 	if diags.HasError() {
 		return
 	}
+	r.data.associations.forget(zoneID, hostname)
 	put, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Enabled: m.Enabled.ValueBool()})
 	if err != nil {
 		if cfapi.HasCode(err, cfapi.CodeInvalidCertificate) || cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion) {
@@ -435,6 +436,9 @@ func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadReq
 	defer cancel()
 	zoneID, hostname := state.ZoneID.ValueString(), state.Hostname.ValueString()
 	got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
+	if err == nil || cfapi.IsNotFound(err) {
+		r.data.associations.remember(zoneID, hostname, got, err != nil)
+	}
 	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)) {
 		tflog.Warn(ctx, "Hostname association is gone; removing it from state", map[string]any{"zone_id": zoneID, "hostname": hostname})
 		resp.State.RemoveResource(ctx)
@@ -468,6 +472,7 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 	defer cancel()
 	zoneID, hostname, certID := state.ZoneID.ValueString(), state.Hostname.ValueString(), state.CertificateID.ValueString()
 	ctx = tflog.SetField(ctx, "hostname", hostname)
+	r.data.associations.forget(zoneID, hostname)
 	_, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Remove: true})
 	if cfapi.IsNotFound(err) {
 		return

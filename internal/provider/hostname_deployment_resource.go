@@ -182,7 +182,7 @@ func (r *hostnameDeploymentResource) readAll(ctx context.Context, zoneID string,
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			got, err := r.data.client.GetBinding(ctx, zoneID, h)
+			got, err := r.readBinding(ctx, zoneID, h)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -199,6 +199,16 @@ func (r *hostnameDeploymentResource) readAll(ctx context.Context, zoneID string,
 	}
 	wg.Wait()
 	return out, firstErr
+}
+
+// readBinding reuses the read the binding resource made in this refresh,
+// Terraform refreshes it first because bindings references it, so a
+// no-change plan reads each hostname once.
+func (r *hostnameDeploymentResource) readBinding(ctx context.Context, zoneID, hostname string) (cfapi.Binding, error) {
+	if got, ok := r.data.associations.lastSeen(zoneID, hostname); ok {
+		return got, nil // status deleted when the binding found it gone
+	}
+	return r.data.client.GetBinding(ctx, zoneID, hostname)
 }
 
 // Delete forgets the resource: see the schema description.

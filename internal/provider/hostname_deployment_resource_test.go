@@ -14,7 +14,10 @@ import (
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
-const getHostname = "GET /zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}"
+const (
+	getHostname       = "GET /zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}"
+	listHostnameCerts = "GET /zones/{zone_id}/origin_tls_client_auth/hostnames/certificates"
+)
 
 // deploymentConfig binds n hostnames over the fixture's certificates
 // without waiting, and waits once with a cfaop_hostname_deployment.
@@ -99,6 +102,18 @@ func TestAccHostnameDeployment_applyWaitsTwoDelays(t *testing.T) {
 				},
 			},
 			{
+				// A no-change plan reads each hostname once: the deployment
+				// reuses the reads its bindings made in the same refresh.
+				PreConfig: func() { env.resetCounts() },
+				Config:    deploymentConfig(f, n, certs, false),
+				PlanOnly:  true,
+			},
+			{
+				PreConfig: func() {
+					if gets, plans := env.count(getHostname), env.count(listHostnameCerts); plans == 0 || gets > n*plans {
+						t.Errorf("%d association GETs in %d no-change plans of %d bindings and their deployment, want at most one per binding and plan", gets, plans, n)
+					}
+				},
 				ResourceName:      "cfaop_hostname_deployment.all",
 				ImportState:       true,
 				ImportStateVerify: true,

@@ -374,17 +374,18 @@ func TestMoveState_hostnameBindingFromCloudflare(t *testing.T) {
 		}),
 	})
 	wantState(t, got, map[string]any{
-		"id":                 moveTestZoneID + "/app.example.com",
-		"zone_id":            moveTestZoneID,
-		"hostname":           "app.example.com",
-		"certificate_id":     "b0a4e5c3-56d1-4e42-9d55-9a8a3a6f7b10",
-		"enabled":            false, // the association's own value wins
-		"status":             "active",
-		"certificate_status": "active",
-		"expires_on":         "2030-01-01T00:00:00Z",
-		"created_at":         "2025-03-01T10:21:00Z",
-		"updated_at":         "2025-03-02T08:00:00Z",
-		"timeouts":           nil,
+		"id":                  moveTestZoneID + "/app.example.com",
+		"zone_id":             moveTestZoneID,
+		"hostname":            "app.example.com",
+		"certificate_id":      "b0a4e5c3-56d1-4e42-9d55-9a8a3a6f7b10",
+		"enabled":             false, // the association's own value wins
+		"status":              "active",
+		"certificate_status":  "active",
+		"expires_on":          "2030-01-01T00:00:00Z",
+		"created_at":          "2025-03-01T10:21:00Z",
+		"updated_at":          "2025-03-02T08:00:00Z",
+		"wait_for_deployment": true, // the default: moved bindings keep waiting
+		"timeouts":            nil,
 	})
 }
 
