@@ -212,7 +212,8 @@ func (r *hostnameDeploymentResource) readBinding(ctx context.Context, zoneID, ho
 }
 
 // Delete forgets the resource: see the schema description.
-func (r *hostnameDeploymentResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (r *hostnameDeploymentResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
 
 func (r *hostnameDeploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	zoneID, list, ok := strings.Cut(req.ID, "/")

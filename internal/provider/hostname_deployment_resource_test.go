@@ -22,6 +22,17 @@ const (
 // deploymentConfig binds n hostnames over the fixture's certificates
 // without waiting, and waits once with a cfaop_hostname_deployment.
 func deploymentConfig(f *bindingFixture, n int, certNames []string, cbd bool) string {
+	return noWaitBindingsConfig(f, n, certNames, cbd) + fmt.Sprintf(`
+resource "cfaop_hostname_deployment" "all" {
+  zone_id  = %q
+  bindings = { for b in cfaop_hostname_binding.many : b.hostname => b.certificate_id }
+}
+`, f.env.zoneID)
+}
+
+// noWaitBindingsConfig binds n hostnames over the fixture's certificates
+// without waiting for them anywhere.
+func noWaitBindingsConfig(f *bindingFixture, n int, certNames []string, cbd bool) string {
 	var b strings.Builder
 	refs := make([]string, len(certNames))
 	for i, c := range certNames {
@@ -40,12 +51,7 @@ resource "cfaop_hostname_binding" "many" {
   certificate_id      = local.certs[count.index %% length(local.certs)]
   wait_for_deployment = false
 }
-
-resource "cfaop_hostname_deployment" "all" {
-  zone_id  = %q
-  bindings = { for b in cfaop_hostname_binding.many : b.hostname => b.certificate_id }
-}
-`, strings.Join(refs, ", "), n, f.env.zoneID, f.env.zoneNameFromAPI(), f.env.zoneID)
+`, strings.Join(refs, ", "), n, f.env.zoneID, f.env.zoneNameFromAPI())
 	return f.env.config(b.String())
 }
 
@@ -136,8 +142,10 @@ func TestAccHostnameDeployment_driftAndRotationWithoutGap(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
-	env.emu.SetDelay(testStatusDelay)
-	const n = 12
+	// Long enough that the old certificates are still listed (pending
+	// deletion or deleted, not purged) when the rotation's apply returns.
+	const n, delay = 12, time.Second
+	env.emu.SetDelay(delay)
 	f := newBindingFixture(t, env, "v1", "v2", "other")
 	rotated := newBindingFixture(t, env, "v1", "v2")
 	rotated.certs["other"] = f.certs["other"]
@@ -192,6 +200,9 @@ func TestAccHostnameDeployment_driftAndRotationWithoutGap(t *testing.T) {
 						hosts = append(hosts, h)
 					}
 					sort.Strings(hosts)
+					if err := oldCertificatesOutlivedMoves(env, before, delay); err != nil {
+						return err
+					}
 					for _, h := range hosts {
 						if gaps := env.emu.HostnameGaps(env.zoneID, h); len(gaps) != 0 {
 							return fmt.Errorf("rotation left %s without an active certificate: %+v", h, gaps)
@@ -202,6 +213,65 @@ func TestAccHostnameDeployment_driftAndRotationWithoutGap(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Without a deployment resource nothing orders a rotation's certificate
+// deletions after the moved associations are active: the certificate's
+// deletion itself waits for the hostnames that left it.
+func TestAccHostnameCertificate_deletionWaitsForHostnamesLeaving(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.needsEmulator(t)
+	const n, delay = 6, time.Second
+	env.emu.SetDelay(delay)
+	f := newBindingFixture(t, env, "v1")
+	rotated := newBindingFixture(t, env, "v1")
+	var before map[string]string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: noWaitBindingsConfig(f, n, []string{"v1"}, true),
+				Check:  func(*terraform.State) error { before = boundCertificates(env); return nil },
+			},
+			{
+				Config: noWaitBindingsConfig(rotated, n, []string{"v1"}, true),
+				Check: func(*terraform.State) error {
+					for h := range before {
+						if gaps := env.emu.HostnameGaps(env.zoneID, h); len(gaps) != 0 {
+							return fmt.Errorf("rotation left %s without an active certificate: %+v", h, gaps)
+						}
+					}
+					return oldCertificatesOutlivedMoves(env, before, delay)
+				},
+			},
+		},
+	})
+}
+
+// oldCertificatesOutlivedMoves checks that each certificate was deleted only
+// after every hostname that left it was active on its new certificate.
+func oldCertificatesOutlivedMoves(env *testEnv, before map[string]string, delay time.Duration) error {
+	deletion := map[string]*time.Time{}
+	activeAt := map[string]time.Time{}
+	for _, z := range env.emu.Snapshot().Zones {
+		for _, c := range z.HostnameCertificates {
+			deletion[c.ID] = c.DeletionRequestedOn
+		}
+		for _, bd := range z.Bindings {
+			activeAt[bd.Hostname] = bd.UpdatedAt.Add(delay)
+		}
+	}
+	for h, old := range before {
+		at, ok := deletion[old]
+		if !ok || at == nil {
+			return fmt.Errorf("old certificate %s of %s is no longer listed or was not deleted; cannot check the order", old, h)
+		}
+		if at.Before(activeAt[h]) {
+			return fmt.Errorf("certificate %s was deleted at %s, before %s was active on its new certificate at %s", old, at.Format(time.RFC3339Nano), h, activeAt[h].Format(time.RFC3339Nano))
+		}
+	}
+	return nil
 }
 
 // certificateIDFor is the ID of the live hostname certificate with this PEM.
