@@ -201,9 +201,9 @@ func (r *hostnameDeploymentResource) readAll(ctx context.Context, zoneID string,
 	return out, firstErr
 }
 
-// readBinding reuses the read the binding resource made in this refresh,
-// Terraform refreshes it first because bindings references it, so a
-// no-change plan reads each hostname once.
+// readBinding reuses the read a binding resource made in this refresh:
+// Terraform refreshes the bindings first, as bindings references them, so
+// a no-change plan reads each hostname once.
 func (r *hostnameDeploymentResource) readBinding(ctx context.Context, zoneID, hostname string) (cfapi.Binding, error) {
 	if got, ok := r.data.associations.lastSeen(zoneID, hostname); ok {
 		return got, nil // status deleted when the binding found it gone

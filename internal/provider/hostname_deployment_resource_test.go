@@ -300,3 +300,49 @@ func boundCertificates(env *testEnv) map[string]string {
 	}
 	return out
 }
+
+// A deletion refused because a hostname is still bound is tried again for a
+// while: a removal that finishes meanwhile lets the destroy succeed.
+func TestAccHostnameCertificate_inUseDeletionIsRetried(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.needsEmulator(t)
+	f := newBindingFixture(t, env, "a")
+	host := f.hostname("late")
+	const deleteCert = "DELETE /zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}"
+	var certID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(f.cert("a", false)),
+				Check: func(s *terraform.State) error {
+					certID = s.RootModule().Resources["cfaop_hostname_certificate.a"].Primary.ID
+					_, err := env.client.PutBindings(testContext(t), env.zoneID, []cfapi.BindingChange{{Hostname: host, CertID: certID, Enabled: true}})
+					return err
+				},
+			},
+			{
+				PreConfig: func() {
+					env.resetCounts()
+					// Removed only after Cloudflare refused the first deletion.
+					go func() {
+						for env.count(deleteCert) == 0 {
+							time.Sleep(10 * time.Millisecond)
+						}
+						if _, err := env.client.PutBindings(testContext(t), env.zoneID, []cfapi.BindingChange{{Hostname: host, CertID: certID, Remove: true}}); err != nil {
+							t.Error(err)
+						}
+					}()
+				},
+				Config: env.config(`# certificate removed from the configuration`),
+				Check: func(*terraform.State) error {
+					if n := env.count(deleteCert); n < 2 {
+						return fmt.Errorf("%d deletion requests, want the refused one and a retry", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
