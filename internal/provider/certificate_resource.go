@@ -461,6 +461,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		fillCertificate(&plan, final, info)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Certificate Did Not Become Active", err.Error())
 	}
@@ -594,6 +595,7 @@ func (r *certificateResource) waitActive(ctx context.Context, zoneID string, c c
 func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state certificateModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -655,6 +657,7 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -758,15 +761,15 @@ func (r *certificateResource) requestDeletion(ctx context.Context, zoneID, id st
 }
 
 func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	zoneID, id, ok := strings.Cut(req.ID, "/")
-	if !ok || !zoneIDPattern.MatchString(zoneID) || !certificateIDForm.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a %s as <zone_id>/<certificate_id>, for example: terraform import %s.this 023e105f4ecef8ad9ca31a8372d0c353/2458ce5a-0c35-4c7f-82c7-8e9487d3ff60. Got %q.",
-				r.kind, r.typeName(), req.ID))
+	vals, ok := importValues(ctx, req, &resp.Diagnostics, r.identityFields(), splitPair,
+		fmt.Sprintf("Import a %s as <zone_id>/<certificate_id>, for example: terraform import %s.this 023e105f4ecef8ad9ca31a8372d0c353/2458ce5a-0c35-4c7f-82c7-8e9487d3ff60.",
+			r.kind, r.typeName()))
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), vals[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), vals[1])...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // fillCertificate copies what Cloudflare reports into the model; values the zone

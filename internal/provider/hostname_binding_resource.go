@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -321,6 +320,7 @@ func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, 
 
 func (r *hostnameBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.save(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *hostnameBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -330,6 +330,7 @@ func (r *hostnameBindingResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	r.save(ctx, req.Plan, &prior, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // save writes the planned association within the timeout that timeoutOf
@@ -424,6 +425,7 @@ func bindingUnchanged(plan, state hostnameBindingModel) bool {
 func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state hostnameBindingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -503,13 +505,14 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *hostnameBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	zoneID, hostname, ok := strings.Cut(req.ID, "/")
-	if !ok || !zoneIDPattern.MatchString(zoneID) || hostnameProblem(hostname) != "" {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a hostname binding as <zone_id>/<hostname>, for example: terraform import cfaop_hostname_binding.app 023e105f4ecef8ad9ca31a8372d0c353/app.example.com. Got %q.", req.ID))
+	vals, ok := importValues(ctx, req, &resp.Diagnostics, r.identityFields(), splitPair,
+		"Import a hostname binding as <zone_id>/<hostname>, for example: terraform import cfaop_hostname_binding.app 023e105f4ecef8ad9ca31a8372d0c353/app.example.com.")
+	if !ok {
 		return
 	}
+	zoneID, hostname := vals[0], vals[1]
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("hostname"), hostname)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), zoneID+"/"+hostname)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }

@@ -156,4 +156,5 @@ func (r *hostnameBindingResource) moveFromCloudflare(ctx context.Context, req re
 		WaitForDeployment: types.BoolValue(true),
 		Timeouts:          tos,
 	})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetState, resp.TargetIdentity)...)
 }

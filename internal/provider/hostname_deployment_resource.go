@@ -27,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &hostnameDeploymentResource{}
 	_ resource.ResourceWithImportState = &hostnameDeploymentResource{}
+	_ resource.ResourceWithIdentity    = &hostnameDeploymentResource{}
 )
 
 const deploymentWaitTimeout = 30 * time.Minute
@@ -91,16 +92,29 @@ func (r *hostnameDeploymentResource) Schema(ctx context.Context, _ resource.Sche
 	}
 }
 
+// identityFields: the zone is what stays the same, the listed hostnames
+// follow the configuration. Imported by identity, the deployment lists no
+// hostname, and the next apply waits for the configured ones.
+func (r *hostnameDeploymentResource) identityFields() []identityField {
+	return []identityField{zoneIDField}
+}
+
+func (r *hostnameDeploymentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identitySchemaOf(r.identityFields())
+}
+
 func (r *hostnameDeploymentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *hostnameDeploymentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.wait(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *hostnameDeploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.wait(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // wait waits until every planned hostname is active on its certificate,
@@ -161,6 +175,7 @@ func (r *hostnameDeploymentResource) Read(ctx context.Context, req resource.Read
 	state.Bindings = m
 	state.ID = state.ZoneID
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // readAll reads the association of every listed hostname, a few at a time.
@@ -216,18 +231,27 @@ func (r *hostnameDeploymentResource) Delete(context.Context, resource.DeleteRequ
 }
 
 func (r *hostnameDeploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	zoneID, list, ok := strings.Cut(req.ID, "/")
-	hosts := strings.Split(list, ",")
-	ok = ok && zoneIDPattern.MatchString(zoneID) && list != ""
-	for _, h := range hosts {
-		ok = ok && hostnameProblem(h) == ""
+	var hosts []string
+	split := func(id string) ([]string, bool) {
+		zoneID, list, ok := strings.Cut(id, "/")
+		if !ok || list == "" {
+			return nil, false
+		}
+		hosts = strings.Split(list, ",")
+		for _, h := range hosts {
+			if hostnameProblem(h) != "" {
+				return nil, false
+			}
+		}
+		return []string{zoneID}, true
 	}
+	vals, ok := importValues(ctx, req, &resp.Diagnostics, r.identityFields(), split,
+		"Import a hostname deployment as <zone_id>/<hostname>,<hostname>,..., for example: terraform import "+
+			"cfaop_hostname_deployment.this 023e105f4ecef8ad9ca31a8372d0c353/app.example.com,api.example.com.")
 	if !ok {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a hostname deployment as <zone_id>/<hostname>,<hostname>,..., for example: terraform import "+
-				"cfaop_hostname_deployment.this 023e105f4ecef8ad9ca31a8372d0c353/app.example.com,api.example.com. Got %q.", req.ID))
 		return
 	}
+	zoneID := vals[0]
 	listed := map[string]string{}
 	for _, h := range hosts {
 		listed[h] = ""
@@ -237,4 +261,5 @@ func (r *hostnameDeploymentResource) ImportState(ctx context.Context, req resour
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), zoneID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bindings"), m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }

@@ -117,7 +117,7 @@ func goValues(t *testing.T, v tftypes.Value) any {
 		var f float64
 		err = v.As(&f)
 		out = int64(f)
-	case v.Type().Is(tftypes.Object{}):
+	case v.Type().Is(tftypes.Object{}), v.Type().Is(tftypes.Map{}):
 		var m map[string]tftypes.Value
 		err = v.As(&m)
 		obj := map[string]any{}
