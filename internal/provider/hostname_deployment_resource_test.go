@@ -346,3 +346,35 @@ func TestAccHostnameCertificate_inUseDeletionIsRetried(t *testing.T) {
 		},
 	})
 }
+
+// Turning wait_for_deployment off or on changes only how the provider waits:
+// it writes nothing.
+func TestAccHostnameBinding_waitForDeploymentChangeWritesNothing(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.needsEmulator(t)
+	f := newBindingFixture(t, env, "a")
+	host := f.hostname("app")
+	cfg := func(extra string) string {
+		return env.config(f.cert("a", false) + f.binding("app", host, "cfaop_hostname_certificate.a.id", extra))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: cfg("")},
+			{
+				PreConfig: func() { env.resetCounts() },
+				Config:    cfg("wait_for_deployment = false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("cfaop_hostname_binding.app", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					if n := env.count(putHostnames); n != 0 {
+						return fmt.Errorf("%d association writes for a change of wait_for_deployment, want none", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
