@@ -8,21 +8,41 @@ import (
 
 // bindingRegistry remembers, for the life of the provider process, the
 // hostnames that bindings moved off a certificate or removed from it
-// without waiting for Cloudflare (wait_for_deployment = false). Deleting
-// that certificate waits for them first: a certificate deleted while its
-// hostnames' new associations are still deploying would leave those
-// hostnames without a certificate, which is the gap a create_before_destroy
-// rotation exists to avoid.
+// without waiting for Cloudflare (wait_for_deployment = false).
+//
+// Deleting a certificate waits for the hostnames moved off it: deleted
+// while their new associations are still deploying, it would leave them
+// without a certificate, the gap a create_before_destroy rotation exists
+// to avoid. Removed hostnames need no such wait, and a read of each would
+// double a large destroy's requests: Cloudflare itself refuses the
+// deletion (1433) while an association remains, and that refusal is
+// retried for as long as the delete timeout allows.
 type bindingRegistry struct {
-	mu  sync.Mutex
-	off map[string]map[string]bool // "zone/certificate" -> hostnames leaving it
+	mu      sync.Mutex
+	off     map[string]map[string]bool // "zone/certificate" -> hostnames moved off it
+	removed map[string]bool            // "zone/certificate" with hostnames removed from it
 }
 
 func newBindingRegistry() *bindingRegistry {
-	return &bindingRegistry{off: map[string]map[string]bool{}}
+	return &bindingRegistry{off: map[string]map[string]bool{}, removed: map[string]bool{}}
 }
 
-// leaving records that hostname is leaving certificate certID of the zone.
+// removing records that a hostname's association with certID is being
+// removed.
+func (r *bindingRegistry) removing(zoneID, certID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.removed[zoneID+"/"+certID] = true
+}
+
+// hasRemovals reports whether associations with certID are being removed.
+func (r *bindingRegistry) hasRemovals(zoneID, certID string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.removed[zoneID+"/"+certID]
+}
+
+// leaving records that hostname moved from certificate certID to another.
 func (r *bindingRegistry) leaving(zoneID, certID, hostname string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

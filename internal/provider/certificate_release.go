@@ -10,13 +10,15 @@ import (
 )
 
 // inUseWindows is how many of the longest poll waits a deletion refused as
-// "still in use" is retried for: long enough for removals Cloudflare has
-// accepted but not finished, short enough that a certificate bound outside
-// Terraform fails the destroy in minutes, not at the delete timeout.
+// "still in use" is retried for when this process removed no association
+// from the certificate: long enough for a removal that just finished, short
+// enough that a certificate bound outside Terraform fails the destroy in
+// minutes, not at the delete timeout. After removals of its own the
+// provider retries until the delete timeout: Cloudflare takes its time.
 const inUseWindows = 4
 
 // waitHostnamesOff waits, before a hostname certificate is deleted, for the
-// hostnames this process moved off it or removed from it without waiting.
+// hostnames this process moved off it without waiting.
 func (r *certificateResource) waitHostnamesOff(ctx context.Context, zoneID, id string, diags *diag.Diagnostics) {
 	if err := r.data.waitLeavers(ctx, zoneID, id); err != nil {
 		diags.AddError("Hostname Certificate Still Bound",
@@ -28,10 +30,10 @@ func (r *certificateResource) waitHostnamesOff(ctx context.Context, zoneID, id s
 
 // retryInUse sleeps before another deletion of a certificate Cloudflare
 // said is still in use, and reports false once the window is over.
-func (r *certificateResource) retryInUse(ctx context.Context, since time.Time, err error) bool {
+func (r *certificateResource) retryInUse(ctx context.Context, zoneID, id string, since time.Time, err error) bool {
 	sched := r.data.poll.deploy()
 	elapsed := time.Since(since)
-	if elapsed >= inUseWindows*sched.Max {
+	if elapsed >= inUseWindows*sched.Max && !r.data.registry.hasRemovals(zoneID, id) {
 		return false
 	}
 	tflog.Info(ctx, "Certificate still in use; deleting it again shortly", map[string]any{"cloudflare": apiMessages(err), "waited": elapsed.String()})

@@ -732,7 +732,7 @@ func (r *certificateResource) requestDeletion(ctx context.Context, zoneID, id st
 		switch {
 		case r.kind == cfapi.HostnameCertificate && isInUse(err):
 			// Removals Cloudflare accepted may not count yet.
-			if r.retryInUse(ctx, start, err) {
+			if r.retryInUse(ctx, zoneID, id, start, err) {
 				continue
 			}
 			return err

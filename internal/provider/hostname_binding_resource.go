@@ -118,7 +118,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "Whether create and update wait until Cloudflare reports the association `active`, and destroy until it is gone. " +
 					"Defaults to `true`. With `false`, every write returns as soon as Cloudflare accepted it, and one `cfaop_hostname_deployment` " +
 					"waits for all of a zone's bindings at once: see the guide *Scaling hostname bindings*. Deleting a certificate still waits " +
-					"for the hostnames this run moved off it or removed from it, so rotations keep their zero gap either way. Changing it writes nothing.",
+					"until the hostnames this run moved off it are active on their new one, so rotations keep their zero gap either way. Changing it writes nothing.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
@@ -494,8 +494,8 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	if !state.WaitForDeployment.IsNull() && !state.WaitForDeployment.ValueBool() {
-		// The certificate's deletion waits for the removal instead.
-		r.data.registry.leaving(zoneID, certID, hostname)
+		// The certificate's deletion is retried until the removal is done.
+		r.data.registry.removing(zoneID, certID)
 		return
 	}
 	if err := r.data.associations.waitOff(ctx, zoneID, certID, []string{hostname}); err != nil {
