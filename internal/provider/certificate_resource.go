@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/pause"
 	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
 )
 
@@ -499,7 +500,7 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 		if attempt >= uploadAttempts {
 			return cfapi.Certificate{}, fmt.Errorf("%w (gave up after %d uploads; none was stored)", err, attempt)
 		}
-		if err := sleepCtx(ctx, delay); err != nil {
+		if err := pause.For(ctx, delay); err != nil {
 			return cfapi.Certificate{}, err
 		}
 		delay *= 2

@@ -9,6 +9,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/pause"
 )
 
 // lockFile takes an exclusive flock on path, waiting up to wait. The kernel
@@ -35,7 +37,7 @@ func lockFile(ctx context.Context, path string, wait time.Duration) (func(), err
 			_ = f.Close()
 			return nil, fmt.Errorf("lock %s: still held by another process after %s", path, wait)
 		}
-		if err := sleepCtx(ctx, 5*time.Millisecond); err != nil {
+		if err := pause.For(ctx, 5*time.Millisecond); err != nil {
 			_ = f.Close()
 			return nil, err
 		}

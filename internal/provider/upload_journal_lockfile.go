@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/pause"
 )
 
 // lockStale is how old a lock file must be before it is taken over: the
@@ -36,7 +38,7 @@ func lockFile(ctx context.Context, path string, wait time.Duration) (func(), err
 		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("lock %s: still held by another process after %s", path, wait)
 		}
-		if err := sleepCtx(ctx, 5*time.Millisecond); err != nil {
+		if err := pause.For(ctx, 5*time.Millisecond); err != nil {
 			return nil, err
 		}
 	}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/pem"
 	"time"
 
@@ -32,15 +31,4 @@ func formatTime(t time.Time) string {
 // configuration's whitespace or surrounding text.
 func canonicalPEM(der []byte) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
