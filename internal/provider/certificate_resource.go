@@ -59,6 +59,8 @@ type certificateModel struct {
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (m certificateModel) operationTimeouts() timeouts.Value { return m.Timeouts }
+
 type certificateResource struct {
 	kind        cfapi.CertificateKind
 	typeSuffix  string
@@ -375,19 +377,13 @@ func (r *certificateResource) checkHostnameLimit(ctx context.Context, zoneID str
 }
 
 func (r *certificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan, cfg certificateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, ctx, cancel := decodeWithin[certificateModel](ctx, req.Plan, timeouts.Value.Create, certificateCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	var cfg certificateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, certificateCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	ctx = cfapi.RedactLogs(ctx, nil) // the key is in scope here: never let an error text log it
 
 	zoneID := plan.ZoneID.ValueString()
@@ -593,18 +589,11 @@ func (r *certificateResource) waitActive(ctx context.Context, zoneID string, c c
 }
 
 func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state certificateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, certificateReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	state, ctx, cancel := decodeWithin[certificateModel](ctx, req.State, timeouts.Value.Read, certificateReadTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
 	got, err := r.data.certificates.Get(ctx, r.kind, zoneID, id)
 	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusDeleted || got.Status == cfapi.StatusPendingDeletion)) {
@@ -659,18 +648,11 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state certificateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, certificateDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	state, ctx, cancel := decodeWithin[certificateModel](ctx, req.State, timeouts.Value.Delete, certificateDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
 	ctx = tflog.SetField(ctx, "certificate_id", id)
 	err := r.requestDeletion(ctx, zoneID, id)

@@ -46,6 +46,8 @@ type hostnameBindingModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (m hostnameBindingModel) operationTimeouts() timeouts.Value { return m.Timeouts }
+
 // bindingValues is what Cloudflare reports about an association; the
 // resource and the data source share it and its mapper.
 type bindingValues struct {
@@ -317,21 +319,15 @@ func (r *hostnameBindingResource) Update(ctx context.Context, req resource.Updat
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
 }
 
-// save writes the planned association within the timeout that timeoutOf
+// save writes the planned association within the timeout that pick
 // picks, and records it in state once Cloudflare accepted it.
-func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
-	timeoutOf func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)) {
-	var plan hostnameBindingModel
-	diags.Append(p.Get(ctx, &plan)...)
+func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics, pick timeoutPick) {
+	plan, opCtx, cancel := decodeWithin[hostnameBindingModel](ctx, p, pick, bindingWriteTimeout, diags)
+	defer cancel()
 	if diags.HasError() {
 		return
 	}
-	timeout, d := timeoutOf(plan.Timeouts, ctx, bindingWriteTimeout)
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	r.write(ctx, timeout, &plan, diags)
+	r.write(opCtx, &plan, diags)
 	if plan.ID.IsUnknown() {
 		return
 	}
@@ -341,9 +337,7 @@ func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state 
 // write sends the association through the zone's batch and waits until it
 // is active. Once Cloudflare accepted it, m holds what Cloudflare reports
 // (also when the wait fails); m.ID stays unknown when nothing was applied.
-func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Duration, m *hostnameBindingModel, diags *diag.Diagnostics) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+func (r *hostnameBindingResource) write(ctx context.Context, m *hostnameBindingModel, diags *diag.Diagnostics) {
 	zoneID, hostname, certID := m.ZoneID.ValueString(), m.Hostname.ValueString(), m.CertificateID.ValueString()
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
 	ctx = tflog.SetField(ctx, "hostname", hostname)
@@ -398,18 +392,11 @@ func (r *hostnameBindingResource) waitActive(ctx context.Context, zoneID, hostna
 }
 
 func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state hostnameBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, bindingReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	state, ctx, cancel := decodeWithin[hostnameBindingModel](ctx, req.State, timeouts.Value.Read, bindingReadTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, hostname := state.ZoneID.ValueString(), state.Hostname.ValueString()
 	got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
 	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)) {
@@ -428,18 +415,11 @@ func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadReq
 
 // Delete removes the association (enabled: null) and waits until it is gone.
 func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state hostnameBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, bindingWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	state, ctx, cancel := decodeWithin[hostnameBindingModel](ctx, req.State, timeouts.Value.Delete, bindingWriteTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, hostname, certID := state.ZoneID.ValueString(), state.Hostname.ValueString(), state.CertificateID.ValueString()
 	ctx = tflog.SetField(ctx, "hostname", hostname)
 	_, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Remove: true})
