@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"crypto/x509"
 	"fmt"
 	"strings"
@@ -60,6 +61,16 @@ type certificateModel struct {
 }
 
 func (m certificateModel) operationTimeouts() timeouts.Value { return m.Timeouts }
+
+// privateKey is the key to upload and the attribute it came from: private_key
+// from the plan, else the write-only private_key_wo, which only the
+// configuration holds. The key is "" when neither has a value.
+func privateKey(plan, cfg certificateModel) (keyPEM, attr string) {
+	if k := plan.PrivateKey.ValueString(); k != "" {
+		return k, "private_key"
+	}
+	return cfg.PrivateKeyWO.ValueString(), "private_key_wo"
+}
 
 type certificateResource struct {
 	kind        cfapi.CertificateKind
@@ -318,7 +329,7 @@ func (r *certificateResource) checkAlreadyUploaded(ctx context.Context, zoneID s
 	}
 	fingerprint := pemcert.SHA256Fingerprint(cert)
 	for _, c := range certs {
-		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+		if isDeletedStatus(c.Status) {
 			continue
 		}
 		parsed, err := pemcert.ParseLeaf(c.Certificate)
@@ -350,7 +361,7 @@ func (r *certificateResource) checkHostnameLimit(ctx context.Context, zoneID str
 	}
 	live := map[string]bool{}
 	for _, c := range certs {
-		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+		if isDeletedStatus(c.Status) {
 			continue
 		}
 		if parsed, err := pemcert.ParseLeaf(c.Certificate); err == nil {
@@ -387,10 +398,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	ctx = cfapi.RedactLogs(ctx, nil) // the key is in scope here: never let an error text log it
 
 	zoneID := plan.ZoneID.ValueString()
-	keyPEM, keyAttr := plan.PrivateKey.ValueString(), "private_key"
-	if keyPEM == "" {
-		keyPEM, keyAttr = cfg.PrivateKeyWO.ValueString(), "private_key_wo"
-	}
+	keyPEM, keyAttr := privateKey(plan, cfg)
 	if keyPEM == "" {
 		resp.Diagnostics.AddAttributeError(path.Root(keyAttr), summaryKeyValueMissing, keyValueMissingDetail(keyAttr))
 		return
@@ -530,7 +538,7 @@ func (r *certificateResource) findByFingerprint(ctx context.Context, zoneID, fin
 		return cfapi.Certificate{}, false, err
 	}
 	for _, c := range certs {
-		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+		if isDeletedStatus(c.Status) {
 			continue
 		}
 		if parsed, err := pemcert.ParseLeaf(c.Certificate); err == nil && pemcert.SHA256Fingerprint(parsed) == fingerprint {
@@ -581,7 +589,7 @@ func (r *certificateResource) waitActive(ctx context.Context, zoneID string, c c
 		}
 		return false, got.Status, nil
 	})
-	if err != nil && strings.Contains(err.Error(), "timed out waiting") {
+	if errors.Is(err, context.DeadlineExceeded) {
 		err = fmt.Errorf("%w. Cloudflare usually deploys a certificate within minutes; raise timeouts.create if your zone needs longer. "+
 			"The certificate stays in state as tainted and is replaced by the next apply", err)
 	}
@@ -596,7 +604,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
 	got, err := r.data.certificates.Get(ctx, r.kind, zoneID, id)
-	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusDeleted || got.Status == cfapi.StatusPendingDeletion)) {
+	if cfapi.IsNotFound(err) || (err == nil && isDeletedStatus(got.Status)) {
 		tflog.Warn(ctx, "Certificate is gone; removing it from state", map[string]any{"zone_id": zoneID, "certificate_id": id})
 		resp.State.RemoveResource(ctx)
 		return
@@ -607,8 +615,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	cert, err := pemcert.ParseLeaf(got.Certificate)
 	if err != nil {
-		resp.Diagnostics.AddError("Unreadable Certificate From Cloudflare",
-			fmt.Sprintf("Cloudflare returned %s %s with a certificate that cannot be parsed: %s. Please report this.", r.kind, id, err))
+		addUnreadableCertificateError(&resp.Diagnostics, r.kind, zoneID, id, err)
 		return
 	}
 	if state.Certificate.IsNull() || !pemcert.SemanticallyEqual(state.Certificate.ValueString(), got.Certificate) {
@@ -634,10 +641,7 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	keyPEM, keyAttr := plan.PrivateKey.ValueString(), "private_key"
-	if keyPEM == "" {
-		keyPEM, keyAttr = cfg.PrivateKeyWO.ValueString(), "private_key_wo"
-	}
+	keyPEM, keyAttr := privateKey(plan, cfg)
 	if keyPEM != "" {
 		addFindings(&resp.Diagnostics, path.Root(keyAttr), onlyErrors(append(pemcert.CheckKey(keyPEM), pemcert.CheckPair(plan.Certificate.ValueString(), keyPEM)...)))
 		if resp.Diagnostics.HasError() {

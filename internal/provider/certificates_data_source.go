@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -176,17 +175,6 @@ func sortCertificates(certs []cfapi.Certificate) {
 		}
 		return certs[i].ID < certs[j].ID
 	})
-}
-
-// isDeletedStatus reports whether a certificate is deleted or being deleted.
-func isDeletedStatus(status string) bool {
-	return status == cfapi.StatusDeleted || status == cfapi.StatusPendingDeletion
-}
-
-// addUnreadableCertificateError reports a certificate from Cloudflare that cannot be parsed.
-func addUnreadableCertificateError(diags *diag.Diagnostics, kind cfapi.CertificateKind, zoneID, id string, err error) {
-	diags.AddError("Unreadable Certificate From Cloudflare",
-		fmt.Sprintf("Cloudflare returned %s %s in zone %s with a certificate that cannot be parsed: %s. Please report this.", kind, id, zoneID, err))
 }
 
 func (d *certificatesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {

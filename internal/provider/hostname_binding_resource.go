@@ -272,7 +272,7 @@ func asWarnings(in diag.Diagnostics) diag.Diagnostics {
 func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, zoneName, certID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	c, err := r.data.certificates.Get(ctx, cfapi.HostnameCertificate, zoneID, certID)
-	if err == nil && c.Status != cfapi.StatusDeleted && c.Status != cfapi.StatusPendingDeletion {
+	if err == nil && !isDeletedStatus(c.Status) {
 		return diags
 	}
 	if err != nil && !cfapi.IsNotFound(err) {
@@ -399,7 +399,7 @@ func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	zoneID, hostname := state.ZoneID.ValueString(), state.Hostname.ValueString()
 	got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
-	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)) {
+	if cfapi.IsNotFound(err) || (err == nil && isDeletedStatus(got.Status)) {
 		tflog.Warn(ctx, "Hostname association is gone; removing it from state", map[string]any{"zone_id": zoneID, "hostname": hostname})
 		resp.State.RemoveResource(ctx)
 		return
@@ -432,7 +432,7 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 		// be deleted once no association uses it, so the association is
 		// most likely gone already; a read tells.
 		got, rerr := r.data.client.GetBinding(ctx, zoneID, hostname)
-		if cfapi.IsNotFound(rerr) || (rerr == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)) {
+		if cfapi.IsNotFound(rerr) || (rerr == nil && isDeletedStatus(got.Status)) {
 			return
 		}
 	}
