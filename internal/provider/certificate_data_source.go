@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -101,7 +100,7 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 		d.addNotFoundError(&resp.Diagnostics, zoneID, id, got.Status, nil)
 		return
 	}
-	item, err := newCertificateItem(got, time.Now())
+	item, err := newCertificateItem(got, d.data.now())
 	if err != nil {
 		addUnreadableCertificateError(&resp.Diagnostics, d.kind, zoneID, id, err)
 		return

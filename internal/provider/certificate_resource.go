@@ -2,8 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -215,7 +215,7 @@ func (r *certificateResource) ValidateConfig(ctx context.Context, req resource.V
 	}
 	certOK := false
 	if known(cfg.Certificate.StringValue) {
-		findings := pemcert.CheckCertificate(cfg.Certificate.ValueString(), time.Now(), 0)
+		findings := pemcert.CheckCertificate(cfg.Certificate.ValueString(), r.data.now(), 0)
 		addFindings(&resp.Diagnostics, path.Root("certificate"), findings)
 		certOK = !hasErrorFinding(findings)
 	}
@@ -293,7 +293,7 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	if r.data != nil && r.data.expiryWarning > 0 {
-		for _, f := range pemcert.CheckCertificate(plan.Certificate.ValueString(), time.Now(), r.data.expiryWarning) {
+		for _, f := range pemcert.CheckCertificate(plan.Certificate.ValueString(), r.data.now(), r.data.expiryWarning) {
 			if f.Code == pemcert.CodeExpiresSoon {
 				resp.Diagnostics.AddAttributeWarning(path.Root("certificate"), f.Summary, f.Detail)
 			}
@@ -407,7 +407,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	// so is the zone, when its ID was not known at plan time.
 	_, zoneDiags := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
 	resp.Diagnostics.Append(zoneDiags...)
-	findings := pemcert.CheckCertificate(plan.Certificate.ValueString(), time.Now(), 0)
+	findings := pemcert.CheckCertificate(plan.Certificate.ValueString(), r.data.now(), 0)
 	addFindings(&resp.Diagnostics, path.Root("certificate"), onlyErrors(findings))
 	if !hasErrorFinding(findings) {
 		keyFindings := append(pemcert.CheckKey(keyPEM), pemcert.CheckPair(plan.Certificate.ValueString(), keyPEM)...)

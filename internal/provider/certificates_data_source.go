@@ -229,7 +229,7 @@ func (d *certificatesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	sortCertificates(certs)
-	now := time.Now()
+	now := d.data.now()
 	m.Certificates = []certificateItemModel{}
 	for _, c := range certs {
 		if (status != "" && c.Status != status) || (!includeDeleted && isDeletedStatus(c.Status)) {
