@@ -64,12 +64,12 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	attrs["zone_id"] = schema.StringAttribute{
 		MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).",
 		Required:            true,
-		Validators:          []validatorString{zoneIDValidator{}},
+		Validators:          []validatorString{zoneIDValidator},
 	}
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: fmt.Sprintf("ID of the %s, as Cloudflare assigned it (see `cfaop_%ss`).", d.kind, d.typeSuffix),
 		Required:            true,
-		Validators:          []validatorString{certificateIDValidator{}},
+		Validators:          []validatorString{certificateIDValidator},
 	}
 	resp.Schema = schema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }

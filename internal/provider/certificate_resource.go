@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -98,7 +99,7 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"certificate": schema.StringAttribute{
@@ -115,9 +116,13 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"Stored in state (marked sensitive); prefer `private_key_wo` to keep it out of state. Exactly one of " +
 					"`private_key` and `private_key_wo` must be set. It must match `certificate`. Compared by content, so the key's " +
 					"form (PKCS#1, PKCS#8, SEC1) and its line endings never cause a change.",
-				CustomType:    privateKeyPEMType{},
-				Optional:      true,
-				Sensitive:     true,
+				CustomType: privateKeyPEMType{},
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validatorString{
+					stringvalidator.PreferWriteOnlyAttribute(path.MatchRoot("private_key_wo")),
+					stringvalidator.ConflictsWith(path.MatchRoot("private_key_wo")),
+				},
 				PlanModifiers: []planmodifier.String{keepSamePEM[privateKeyContent]{}},
 			},
 			"private_key_wo": schema.StringAttribute{
@@ -196,6 +201,10 @@ func (r *certificateResource) ValidateConfig(ctx context.Context, req resource.V
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Both keys set is refused by ConflictsWith in the schema. Neither set is
+	// checked here and not with ExactlyOneOf: its generic "one of these is
+	// required" does not say that a null ephemeral variable is the usual
+	// cause, nor which attribute to prefer and how to set it.
 	switch {
 	case cfg.PrivateKey.IsNull() && cfg.PrivateKeyWO.IsNull() && !cfg.PrivateKeyWOVersion.IsNull():
 		// private_key_wo_version is set, so the key attribute most likely is
@@ -209,9 +218,6 @@ func (r *certificateResource) ValidateConfig(ctx context.Context, req resource.V
 		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo_version"), "Missing Private Key Version",
 			"private_key_wo is set but private_key_wo_version is not. Terraform cannot see a change of a write-only value, so set "+
 				"private_key_wo_version = 1 and raise it whenever the key changes.")
-	case !cfg.PrivateKey.IsNull() && !cfg.PrivateKeyWO.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), "Conflicting Private Keys",
-			"Both private_key and private_key_wo are set. Keep only one: private_key_wo keeps the key out of state.")
 	}
 	certOK := false
 	if known(cfg.Certificate.StringValue) {

@@ -188,7 +188,7 @@ func (d *certificatesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only list certificates with this status, e.g. `active`. One of `" + strings.Join(certificateStatuses, "`, `") + "`. " +

@@ -96,7 +96,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"hostname": schema.StringAttribute{
@@ -108,7 +108,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 			"certificate_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the `cfaop_hostname_certificate` to present; it must be a hostname certificate of the binding's zone (a zone-level certificate or another zone's certificate is refused before anything is written). At most 100 hostnames per certificate. Changing it updates the binding in place.",
 				Required:            true,
-				Validators:          []validatorString{certificateIDValidator{}},
+				Validators:          []validatorString{certificateIDValidator},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether Cloudflare presents the certificate for this hostname. `false` keeps the association but disables it. Defaults to `true`.",
