@@ -1,0 +1,23 @@
+package provider
+
+import "time"
+
+// Helpers that map what the Cloudflare API reports into model values.
+
+// firstNonEmpty is the first value the API (or the certificate itself) gave.
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// formatTime renders an API time as RFC 3339, or "" when the API gave none.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
