@@ -1,6 +1,10 @@
 package provider
 
-import "time"
+import (
+	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+)
 
 // Helpers that map what the Cloudflare API reports into model values.
 
@@ -20,4 +24,10 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// isDeletedStatus reports whether a certificate or a hostname association
+// is deleted or being deleted: for Terraform, both are gone.
+func isDeletedStatus(status string) bool {
+	return status == cfapi.StatusDeleted || status == cfapi.StatusPendingDeletion
 }
