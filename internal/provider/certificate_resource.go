@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -347,7 +346,7 @@ func (r *certificateResource) checkAlreadyUploaded(ctx context.Context, zoneID s
 		if r.data.limits.isInState(c.ID) {
 			return
 		}
-		if _, ok := r.data.journal.adoptable(ctx, zoneID, r.kind, fingerprint, c.UploadedOn); ok {
+		if _, ok := r.data.journal.Adoptable(ctx, zoneID, journalKind(r.kind), fingerprint, c.UploadedOn); ok {
 			return
 		}
 		r.addUploadError(diags, zoneID, fingerprint, &c, nil)
@@ -435,7 +434,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	if !r.claimOrRefuse(zoneID, info.SHA256Fingerprint, &resp.Diagnostics) {
 		return
 	}
-	attempt := r.data.journal.begin(ctx, zoneID, r.kind, info.SHA256Fingerprint)
+	attempt := r.data.journal.Begin(ctx, zoneID, journalKind(r.kind), info.SHA256Fingerprint)
 	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint)
 	var existing *cfapi.Certificate // the live certificate Cloudflare's 1406 refers to, when found
 	if cfapi.HasCode(err, cfapi.CodeCertificateExists) {
@@ -453,7 +452,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	r.data.certificates.Invalidate(r.kind, zoneID)
 	if err != nil {
 		if !cfapi.IsAmbiguous(err) {
-			r.data.journal.abandon(ctx, attempt) // provably not stored by this attempt
+			r.data.journal.Abandon(ctx, attempt) // provably not stored by this attempt
 		}
 		r.addUploadError(&resp.Diagnostics, zoneID, info.SHA256Fingerprint, existing, err)
 		return
@@ -472,6 +471,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		fillCertificate(&plan, final, info)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Certificate Did Not Become Active", err.Error())
 	}
@@ -520,9 +520,9 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 // adoptInterrupted reports whether to take over found, the certificate
 // Cloudflare already holds, because the upload journal shows that an earlier
 // Terraform run in this working directory sent it and was interrupted before
-// saving state (see upload_journal.go). Otherwise the 1406 stays an error.
+// saving state (see package uploadjournal). Otherwise the 1406 stays an error.
 func (r *certificateResource) adoptInterrupted(ctx context.Context, zoneID, fingerprint string, found cfapi.Certificate, diags *diag.Diagnostics) bool {
-	prev, ok := r.data.journal.adoptable(ctx, zoneID, r.kind, fingerprint, found.UploadedOn)
+	prev, ok := r.data.journal.Adoptable(ctx, zoneID, journalKind(r.kind), fingerprint, found.UploadedOn)
 	if !ok {
 		return false
 	}
@@ -604,6 +604,7 @@ func (r *certificateResource) waitActive(ctx context.Context, zoneID string, c c
 
 func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	state, ctx, cancel := decodeWithin[certificateModel](ctx, req.State, timeouts.Value.Read, certificateReadTimeout, &resp.Diagnostics)
+	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -634,7 +635,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	r.data.limits.noteInState(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	// State holds the certificate: an earlier interrupted upload of it needs no adoption.
-	r.data.journal.forget(ctx, zoneID, r.kind, state.SHA256Fingerprint.ValueString())
+	r.data.journal.Forget(ctx, zoneID, journalKind(r.kind), state.SHA256Fingerprint.ValueString())
 }
 
 // Update changes nothing at Cloudflare: certificates are immutable, and only
@@ -655,6 +656,7 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -668,7 +670,7 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	err := r.requestDeletion(ctx, zoneID, id)
 	r.data.certificates.Invalidate(r.kind, zoneID)
 	if err == nil || cfapi.IsNotFound(err) {
-		r.data.journal.forget(ctx, zoneID, r.kind, state.SHA256Fingerprint.ValueString())
+		r.data.journal.Forget(ctx, zoneID, journalKind(r.kind), state.SHA256Fingerprint.ValueString())
 	}
 	if cfapi.IsNotFound(err) {
 		return
@@ -737,15 +739,15 @@ func (r *certificateResource) requestDeletion(ctx context.Context, zoneID, id st
 }
 
 func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	zoneID, id, ok := strings.Cut(req.ID, "/")
-	if !ok || !zoneIDPattern.MatchString(zoneID) || !certificateIDForm.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a %s as <zone_id>/<certificate_id>, for example: terraform import %s.this 023e105f4ecef8ad9ca31a8372d0c353/2458ce5a-0c35-4c7f-82c7-8e9487d3ff60. Got %q.",
-				r.kind, r.typeName(), req.ID))
+	vals, ok := importValues(ctx, req, &resp.Diagnostics, r.identityFields(), splitPair,
+		fmt.Sprintf("Import a %s as <zone_id>/<certificate_id>, for example: terraform import %s.this 023e105f4ecef8ad9ca31a8372d0c353/2458ce5a-0c35-4c7f-82c7-8e9487d3ff60.",
+			r.kind, r.typeName()))
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), vals[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), vals[1])...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // fillCertificate copies what Cloudflare reports into the model; values the zone

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -268,7 +267,7 @@ func asWarnings(in diag.Diagnostics) diag.Diagnostics {
 
 // checkCertificate explains a certificate_id that is not a live hostname
 // certificate of the zone. It reads through the run's certificate cache:
-// applying 500 bindings then costs one list request, not 500 reads.
+// applying many bindings then costs one list request, not one read each.
 func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, zoneName, certID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	c, err := r.data.certificates.Get(ctx, cfapi.HostnameCertificate, zoneID, certID)
@@ -313,10 +312,12 @@ func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, 
 
 func (r *hostnameBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *hostnameBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // save writes the planned association within the timeout that pick
@@ -393,6 +394,7 @@ func (r *hostnameBindingResource) waitActive(ctx context.Context, zoneID, hostna
 
 func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	state, ctx, cancel := decodeWithin[hostnameBindingModel](ctx, req.State, timeouts.Value.Read, bindingReadTimeout, &resp.Diagnostics)
+	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -456,13 +458,14 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *hostnameBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	zoneID, hostname, ok := strings.Cut(req.ID, "/")
-	if !ok || !zoneIDPattern.MatchString(zoneID) || hostnameProblem(hostname) != "" {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a hostname binding as <zone_id>/<hostname>, for example: terraform import cfaop_hostname_binding.app 023e105f4ecef8ad9ca31a8372d0c353/app.example.com. Got %q.", req.ID))
+	vals, ok := importValues(ctx, req, &resp.Diagnostics, r.identityFields(), splitPair,
+		"Import a hostname binding as <zone_id>/<hostname>, for example: terraform import cfaop_hostname_binding.app 023e105f4ecef8ad9ca31a8372d0c353/app.example.com.")
+	if !ok {
 		return
 	}
+	zoneID, hostname := vals[0], vals[1]
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("hostname"), hostname)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), zoneID+"/"+hostname)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }

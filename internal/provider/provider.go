@@ -22,6 +22,7 @@ import (
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 	"github.com/cfaop/terraform-provider-cfaop/internal/coalesce"
+	"github.com/cfaop/terraform-provider-cfaop/internal/uploadjournal"
 )
 
 var (
@@ -230,7 +231,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		zones:         newZoneCheck(client, credentialsOrigin(cfg)),
 		limits:        newLimitTally(),
 		sslModes:      newSSLModeCache(client),
-		journal:       openUploadJournal(ctx, p.journalDir),
+		journal:       uploadjournal.Open(ctx, p.journalDir),
 		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 		poll:          p.poll.orDefault(),

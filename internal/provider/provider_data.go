@@ -9,6 +9,7 @@ import (
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 	"github.com/cfaop/terraform-provider-cfaop/internal/coalesce"
+	"github.com/cfaop/terraform-provider-cfaop/internal/uploadjournal"
 )
 
 // providerData is what resources and data sources receive from Configure.
@@ -18,8 +19,8 @@ type providerData struct {
 	certificates  *certificateCache
 	zones         *zoneCheck
 	limits        *limitTally
-	sslModes      *sslModeCache  // each zone's SSL/TLS mode, read once per process
-	journal       *uploadJournal // nil when off
+	sslModes      *sslModeCache          // each zone's SSL/TLS mode, read once per process
+	journal       *uploadjournal.Journal // nil when off
 	globalCAURL   string
 	expiryWarning time.Duration
 	poll          pollSchedule

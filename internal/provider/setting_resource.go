@@ -109,10 +109,12 @@ func (r *zoneSwitchResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 func (r *zoneSwitchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *zoneSwitchResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.write(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 // write applies the plan within the timeout that pick picks from the
@@ -153,6 +155,7 @@ func (r *zoneSwitchResource) apply(ctx context.Context, m *zoneSwitchModel) diag
 
 func (r *zoneSwitchResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	state, ctx, cancel := decodeWithin[zoneSwitchModel](ctx, req.State, timeouts.Value.Read, switchTimeout, &resp.Diagnostics)
+	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -188,11 +191,12 @@ func (r *zoneSwitchResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *zoneSwitchResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !zoneIDPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import %s by its zone ID (32 lower-case hexadecimal characters), for example: terraform import cfaop_%s.this 023e105f4ecef8ad9ca31a8372d0c353. Got %q.", r.what, r.typeSuffix, req.ID))
+	vals, ok := importValues(ctx, req, &resp.Diagnostics, r.identityFields(), func(id string) ([]string, bool) { return []string{id}, true },
+		fmt.Sprintf("Import %s by its zone ID (32 lower-case hexadecimal characters), for example: terraform import cfaop_%s.this 023e105f4ecef8ad9ca31a8372d0c353.", r.what, r.typeSuffix))
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), vals[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), vals[0])...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
