@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/pause"
 )
 
 // inUseWindows is how many of the longest poll waits a deletion refused as
@@ -37,10 +39,5 @@ func (r *certificateResource) retryInUse(ctx context.Context, zoneID, id string,
 		return false
 	}
 	tflog.Info(ctx, "Certificate still in use; deleting it again shortly", map[string]any{"cloudflare": apiMessages(err), "waited": elapsed.String()})
-	select {
-	case <-ctx.Done():
-		return false
-	case <-time.After(sched.Next(elapsed)):
-		return true
-	}
+	return pause.For(ctx, sched.Next(elapsed)) == nil
 }

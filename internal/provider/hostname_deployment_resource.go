@@ -70,7 +70,7 @@ func (r *hostnameDeploymentResource) Schema(ctx context.Context, _ resource.Sche
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"bindings": schema.MapAttribute{
@@ -82,7 +82,7 @@ func (r *hostnameDeploymentResource) Schema(ctx context.Context, _ resource.Sche
 				Validators: []validator.Map{
 					mapvalidator.SizeAtLeast(1),
 					mapvalidator.KeysAre(hostnameValidator{}),
-					mapvalidator.ValueStringsAre(certificateIDValidator{}),
+					mapvalidator.ValueStringsAre(certificateIDValidator),
 				},
 			},
 		},
@@ -201,7 +201,7 @@ func (r *hostnameDeploymentResource) readAll(ctx context.Context, zoneID string,
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)):
+			case cfapi.IsNotFound(err) || (err == nil && isDeletedStatus(got.Status)):
 				tflog.Warn(ctx, "Hostname is no longer bound", map[string]any{"zone_id": zoneID, "hostname": h})
 			case err != nil:
 				if firstErr == nil {
