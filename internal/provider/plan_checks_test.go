@@ -17,6 +17,7 @@ import (
 // (terraform-plugin-testing does not show a matched error), so every
 // diagnostic is logged for the record.
 func TestAccPlanChecks(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the provider and runs the Terraform CLI")
 	}
