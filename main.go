@@ -45,9 +45,9 @@ var providerLogLevelVars = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SD
 // quietLogsTerraformDiscards turns the plugin SDK's loggers off when
 // Terraform would throw away everything they write. Left unset, they log at
 // TRACE: several JSON lines per RPC that this process formats and Terraform
-// parses, only to drop them when neither TF_LOG nor TF_LOG_PROVIDER is set.
-// That was a third of a no-change plan's CPU for 500 bindings. A level set
-// explicitly for any of these loggers is kept.
+// parses, only to drop them when neither TF_LOG nor TF_LOG_PROVIDER is set
+// (what that cost is in internal/bench/README.md). A level set explicitly for
+// any of these loggers is kept.
 func quietLogsTerraformDiscards(getenv func(string) string, setenv func(string, string) error) {
 	if getenv("TF_LOG") != "" || getenv("TF_LOG_PROVIDER") != "" {
 		return
@@ -79,13 +79,12 @@ func refuseProtocolDataDir(getenv func(string) string, unsetenv func(string) err
 		"run the provider with -debug to use it\n", protocolDataDirVar)
 }
 
-// The provider's live heap is small (tens of MiB for hundreds of resources)
-// while every plugin call allocates a lot, so with Go's default GOGC=100 a
-// plan spends a quarter of the provider's CPU collecting garbage. GOGC=400
-// took a 500-binding no-change plan at -parallelism=50, where CPU is the
-// limit, from 1.76 s to 1.57 s (README "Performance"); the soft memory limit
-// makes the collector work harder again long before memory is a problem.
-// GOGC and GOMEMLIMIT set by the user win.
+// The provider's live heap is small while every plugin call allocates a lot,
+// so with Go's default GOGC=100 a large plan spends much of the provider's
+// CPU collecting garbage; a higher GOGC trades some memory for that CPU (the
+// measurements are in internal/bench/README.md). The soft memory limit makes
+// the collector work harder again long before memory is a problem. GOGC and
+// GOMEMLIMIT set by the user win.
 const (
 	gcPercent     = 400
 	gcMemoryLimit = 1 << 30 // 1 GiB

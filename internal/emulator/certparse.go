@@ -1,5 +1,11 @@
 package emulator
 
+// The emulator parses uploads with its own code, not with internal/pemcert:
+// it stands in for Cloudflare, so it must judge input the way Cloudflare
+// does, not the way the provider does. Were it to share the provider's
+// parser, the fidelity tests that run the provider against it would be
+// circular, and a mistake in pemcert would be confirmed instead of caught.
+
 import (
 	"crypto"
 	"crypto/rand"

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// The tests in this file pin the behaviours the README's "Observed API
-// behaviour" reports for Cloudflare; the codes are written out as numbers on
+// The tests in this file pin the behaviours the package documentation marks
+// [obs] (observed at Cloudflare, doc.go); the codes are written out as numbers on
 // purpose, so that renumbering a constant cannot pass unnoticed.
 
 func TestEmulator_ObservedNoAssociationIs404With1553(t *testing.T) {

@@ -11,14 +11,15 @@ import (
 	"time"
 )
 
-// Errors returned by ParseLeaf, Certificates and CanonicalDER; match them
-// with errors.Is.
+// Errors returned by ParseLeaf, ParseSingleCertificate, Certificates and
+// CanonicalDER; match them with errors.Is.
 var (
 	ErrNotPEM                  = errors.New("no PEM block found")
 	ErrNoCertificate           = errors.New("no CERTIFICATE PEM block found")
 	ErrPrivateKeyInCertificate = errors.New("private key found where a certificate was expected")
 	ErrMultipleCertificates    = errors.New("more than one CERTIFICATE PEM block found")
 	ErrInvalidCertificate      = errors.New("CERTIFICATE PEM block is not a valid X.509 certificate")
+	ErrOtherBlock              = errors.New("PEM block other than CERTIFICATE found")
 )
 
 // rejection is why a certificate or key was refused: the error the Parse
@@ -39,6 +40,31 @@ func ParseLeaf(pemText string) (*x509.Certificate, error) {
 	cert, r := parseLeaf(pemText)
 	if r != nil {
 		return nil, r.err
+	}
+	return cert, nil
+}
+
+// ParseSingleCertificate parses a document that must hold exactly one
+// CERTIFICATE block and no other PEM block, such as a downloaded CA
+// certificate. Unlike ParseLeaf, which skips blocks it does not use, it
+// refuses a document with anything else in it: a trust anchor is taken as it
+// is or not at all. Text around the block is ignored.
+func ParseSingleCertificate(pemText string) (*x509.Certificate, error) {
+	blocks := decodeBlocks(pemText)
+	if len(blocks) == 0 {
+		return nil, ErrNotPEM
+	}
+	for _, b := range blocks {
+		if b.Type != blockCertificate {
+			return nil, fmt.Errorf("%w: %q", ErrOtherBlock, blockTypeLabel(b.Type))
+		}
+	}
+	if len(blocks) > 1 {
+		return nil, fmt.Errorf("%w: %d certificates", ErrMultipleCertificates, len(blocks))
+	}
+	cert, err := x509.ParseCertificate(blocks[0].Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidCertificate, err)
 	}
 	return cert, nil
 }

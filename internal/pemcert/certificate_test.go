@@ -14,6 +14,37 @@ import (
 	"github.com/cfaop/terraform-provider-cfaop/internal/testcerts"
 )
 
+func TestParseSingleCertificate(t *testing.T) {
+	t.Parallel()
+	root := ca()
+	tests := []struct {
+		name    string
+		in      string
+		wantErr error
+	}{
+		{"certificate", root.CertPEM, nil},
+		{"crlf and indentation", indented(withCRLF(root.CertPEM), "  "), nil},
+		{"text around", "Cloudflare origin-pull CA\n" + root.CertPEM + "\n", nil},
+		{"empty", "", pemcert.ErrNotPEM},
+		{"html", "<html>not a certificate</html>", pemcert.ErrNotPEM},
+		{"with unrelated block", root.CertPEM + encodePEM("X509 CRL", []byte{1, 2, 3}), pemcert.ErrOtherBlock},
+		{"with key", root.CertPEM + root.KeyPEM, pemcert.ErrOtherBlock},
+		{"chain", testcerts.Chain(issued(), root), pemcert.ErrMultipleCertificates},
+		{"corrupt", encodePEM("CERTIFICATE", []byte("definitely not DER")), pemcert.ErrInvalidCertificate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cert, err := pemcert.ParseSingleCertificate(tt.in)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("error = %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantErr == nil && !bytes.Equal(cert.Raw, root.Cert.Raw) {
+				t.Fatal("parsed a different certificate")
+			}
+		})
+	}
+}
+
 func TestParseLeaf(t *testing.T) {
 	t.Parallel()
 	leaf := ecLeaf()

@@ -8,8 +8,8 @@ import (
 )
 
 // certificateCache serves certificate reads from one list request per zone
-// and kind, shared by all resources of a Terraform run: a refresh of 500
-// certificates costs one request instead of 500, which keeps large zones
+// and kind, shared by all resources of a Terraform run: a refresh of many
+// certificates costs one request instead of one each, which keeps large zones
 // far below Cloudflare's rate limit. Writes invalidate the zone's entry.
 type certificateCache struct {
 	client *cfapi.Client

@@ -327,7 +327,7 @@ func (r *certificateResource) checkAlreadyUploaded(ctx context.Context, zoneID s
 		if r.data.limits.isInState(c.ID) {
 			return
 		}
-		if _, ok := r.data.journal.adoptable(ctx, zoneID, r.kind, fingerprint, c.UploadedOn); ok {
+		if _, ok := r.data.journal.Adoptable(ctx, zoneID, journalKind(r.kind), fingerprint, c.UploadedOn); ok {
 			return
 		}
 		r.addUploadError(diags, zoneID, fingerprint, &c, nil)
@@ -424,7 +424,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	if !r.claimOrRefuse(zoneID, info.SHA256Fingerprint, &resp.Diagnostics) {
 		return
 	}
-	attempt := r.data.journal.begin(ctx, zoneID, r.kind, info.SHA256Fingerprint)
+	attempt := r.data.journal.Begin(ctx, zoneID, journalKind(r.kind), info.SHA256Fingerprint)
 	uploaded, err := r.upload(ctx, zoneID, canonicalPEM(cert.Raw), uploadKey, info.SHA256Fingerprint)
 	var existing *cfapi.Certificate // the live certificate Cloudflare's 1406 refers to, when found
 	if cfapi.HasCode(err, cfapi.CodeCertificateExists) {
@@ -442,7 +442,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	r.data.certificates.Invalidate(r.kind, zoneID)
 	if err != nil {
 		if !cfapi.IsAmbiguous(err) {
-			r.data.journal.abandon(ctx, attempt) // provably not stored by this attempt
+			r.data.journal.Abandon(ctx, attempt) // provably not stored by this attempt
 		}
 		r.addUploadError(&resp.Diagnostics, zoneID, info.SHA256Fingerprint, existing, err)
 		return
@@ -509,9 +509,9 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 // adoptInterrupted reports whether to take over found, the certificate
 // Cloudflare already holds, because the upload journal shows that an earlier
 // Terraform run in this working directory sent it and was interrupted before
-// saving state (see upload_journal.go). Otherwise the 1406 stays an error.
+// saving state (see package uploadjournal). Otherwise the 1406 stays an error.
 func (r *certificateResource) adoptInterrupted(ctx context.Context, zoneID, fingerprint string, found cfapi.Certificate, diags *diag.Diagnostics) bool {
-	prev, ok := r.data.journal.adoptable(ctx, zoneID, r.kind, fingerprint, found.UploadedOn)
+	prev, ok := r.data.journal.Adoptable(ctx, zoneID, journalKind(r.kind), fingerprint, found.UploadedOn)
 	if !ok {
 		return false
 	}
@@ -631,7 +631,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	r.data.limits.noteInState(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	// State holds the certificate: an earlier interrupted upload of it needs no adoption.
-	r.data.journal.forget(ctx, zoneID, r.kind, state.SHA256Fingerprint.ValueString())
+	r.data.journal.Forget(ctx, zoneID, journalKind(r.kind), state.SHA256Fingerprint.ValueString())
 }
 
 // Update changes nothing at Cloudflare: certificates are immutable, and only
@@ -675,7 +675,7 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	err := r.requestDeletion(ctx, zoneID, id)
 	r.data.certificates.Invalidate(r.kind, zoneID)
 	if err == nil || cfapi.IsNotFound(err) {
-		r.data.journal.forget(ctx, zoneID, r.kind, state.SHA256Fingerprint.ValueString())
+		r.data.journal.Forget(ctx, zoneID, journalKind(r.kind), state.SHA256Fingerprint.ValueString())
 	}
 	if cfapi.IsNotFound(err) {
 		return

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
 // Fuzz targets for every validator and parser of user input in this
@@ -217,44 +213,4 @@ func FuzzImportID(f *testing.F) {
 			}
 		}
 	})
-}
-
-// The upload journal is read back from disk, where anything may have
-// happened to it: any content is either used or replaced, never a panic,
-// and adoption only follows the rules.
-func FuzzUploadJournal(f *testing.F) {
-	f.Add(`{"version":1,"attempts":[{"zone_id":"z","kind":"zone","sha256":"f","run":"1","attempted_at":"2026-05-01T12:00:00Z"}]}`)
-	f.Add(`{"attempts":null}`)
-	f.Add(`[]`)
-	f.Add(`{"attempts":[{"attempted_at":"not a time"}]}`)
-	f.Fuzz(func(t *testing.T, content string) {
-		dir := t.TempDir()
-		if err := writeFile(dir+"/"+uploadJournalFile, content); err != nil {
-			t.Fatal(err)
-		}
-		now := time.Date(2026, 5, 1, 12, 30, 0, 0, time.UTC)
-		j := &uploadJournal{dir: dir, run: "2", now: func() time.Time { return now }}
-		ctx := context.Background()
-		a, ok := j.adoptable(ctx, "z", cfapi.ZoneCertificate, "f", now)
-		if ok && (a.Run == "2" || now.Sub(a.AttemptedAt) > uploadJournalTTL || a.ZoneID != "z" || a.SHA256 != "f" || a.Kind != "zone") {
-			t.Fatalf("adopted on the strength of %+v", a)
-		}
-		j.begin(ctx, "z", cfapi.HostnameCertificate, "g")
-		var c uploadJournalContent
-		raw := readFile(t, dir+"/"+uploadJournalFile)
-		if err := json.Unmarshal([]byte(raw), &c); err != nil || len(c.Attempts) == 0 {
-			t.Fatalf("after an update the journal is %q (%v)", raw, err)
-		}
-	})
-}
-
-func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(raw)
 }

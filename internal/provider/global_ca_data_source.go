@@ -2,10 +2,7 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/hex"
-	"encoding/pem"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -18,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
 )
 
 var _ datasource.DataSourceWithConfigure = &globalCADataSource{}
@@ -124,13 +122,13 @@ func (d *globalCADataSource) Read(ctx context.Context, req datasource.ReadReques
 				"and that this machine can reach it.", url, strings.TrimSuffix(err.Error(), "."), envGlobalCAURL))
 		return
 	}
-	cert, err := parseSingleCertificate(body)
+	cert, err := pemcert.ParseSingleCertificate(string(body))
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid Origin-Pull CA", fmt.Sprintf("The document at %s is not a usable CA certificate: %s.", url, err))
+		resp.Diagnostics.AddError("Invalid Origin-Pull CA",
+			fmt.Sprintf("The document at %s is not a usable CA certificate: %s.", url, caDocumentProblem(string(body), err)))
 		return
 	}
-	sum := sha256.Sum256(cert.Raw)
-	fingerprint := hex.EncodeToString(sum[:])
+	fingerprint := pemcert.SHA256Fingerprint(cert)
 	if !cert.IsCA {
 		resp.Diagnostics.AddError("Origin-Pull CA Is Not A CA Certificate",
 			fmt.Sprintf("The certificate at %s (subject %s, SHA-256 %s) has no CA:TRUE basic constraint, so an origin cannot use it to verify "+
@@ -161,32 +159,16 @@ func (d *globalCADataSource) Read(ctx context.Context, req datasource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-// parseSingleCertificate reads exactly one CERTIFICATE block.
-func parseSingleCertificate(doc []byte) (*x509.Certificate, error) {
-	var certs []*x509.Certificate
-	rest := doc
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		if block.Type != "CERTIFICATE" {
-			return nil, fmt.Errorf("it contains a %q PEM block where only a CERTIFICATE is expected", block.Type)
-		}
-		cert, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("its certificate cannot be parsed (%v)", err)
-		}
-		certs = append(certs, cert)
-	}
+// caDocumentProblem says why a downloaded document is not one CA
+// certificate, completing "is not a usable CA certificate: ".
+func caDocumentProblem(doc string, err error) string {
 	switch {
-	case len(certs) == 0 && strings.TrimSpace(string(doc)) == "":
-		return nil, fmt.Errorf("it is empty")
-	case len(certs) == 0:
-		return nil, fmt.Errorf("it contains no PEM CERTIFICATE block")
-	case len(certs) > 1:
-		return nil, fmt.Errorf("it contains %d certificates where exactly one CA certificate is expected", len(certs))
+	case errors.Is(err, pemcert.ErrNotPEM) && strings.TrimSpace(doc) == "":
+		return "it is empty"
+	case errors.Is(err, pemcert.ErrNotPEM):
+		return "it contains no PEM CERTIFICATE block"
+	case errors.Is(err, pemcert.ErrMultipleCertificates):
+		return "it contains several certificates where exactly one CA certificate is expected"
 	}
-	return certs[0], nil
+	return err.Error()
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfreference"
+	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
 	"github.com/cfaop/terraform-provider-cfaop/internal/testcerts"
 )
 
@@ -32,13 +33,12 @@ func TestAccGlobalCADataSource_basic(t *testing.T) {
 	}
 	if env.emu != nil {
 		ca := env.emu.OriginPullCAPEM()
-		cert, err := parseSingleCertificate(ca)
+		cert, err := pemcert.ParseSingleCertificate(string(ca))
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum := sha256.Sum256(cert.Raw)
 		checks = append(checks,
-			statecheck.ExpectKnownValue("data.cfaop_global_ca.test", tfjsonpath.New("sha256_fingerprint"), knownvalue.StringExact(hex.EncodeToString(sum[:]))),
+			statecheck.ExpectKnownValue("data.cfaop_global_ca.test", tfjsonpath.New("sha256_fingerprint"), knownvalue.StringExact(pemcert.SHA256Fingerprint(cert))),
 			statecheck.ExpectKnownValue("data.cfaop_global_ca.test", tfjsonpath.New("subject"), knownvalue.StringExact(cert.Subject.String())),
 			statecheck.ExpectKnownValue("data.cfaop_global_ca.test", tfjsonpath.New("url"), knownvalue.StringExact(env.caURL)),
 		)
@@ -97,16 +97,42 @@ func TestAccGlobalCADataSource_urlOverrideAndErrors(t *testing.T) {
 	})
 }
 
+// Each way a downloaded document can fail to be one CA certificate is named
+// in the diagnostic, without echoing a key it holds.
+func TestCADocumentProblem(t *testing.T) {
+	t.Parallel()
+	ca := testcerts.NewCA(t, "Mirror CA")
+	cases := []struct{ name, doc, want string }{
+		{"empty", " \n", "it is empty"},
+		{"not PEM", "<html>not a certificate</html>", "it contains no PEM CERTIFICATE block"},
+		{"two certificates", ca.CertPEM + testcerts.NewCA(t, "Other CA").CertPEM, "it contains several certificates"},
+		{"a key beside it", ca.CertPEM + ca.KeyPEM, `PEM block other than CERTIFICATE found: "PRIVATE KEY"`},
+		{"corrupt", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "not a valid X.509 certificate"},
+	}
+	for _, tc := range cases {
+		_, err := pemcert.ParseSingleCertificate(tc.doc)
+		if err == nil {
+			t.Fatalf("%s: the document was accepted", tc.name)
+		}
+		got := caDocumentProblem(tc.doc, err)
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want it to contain %q", tc.name, got, tc.want)
+		}
+		if strings.Contains(got, "BEGIN") {
+			t.Errorf("%s: the problem echoes PEM: %q", tc.name, got)
+		}
+	}
+}
+
 // The fingerprint the data source compares against must be the one of the
 // CA Cloudflare publishes (a copy is embedded by cfreference).
 func TestPublishedGlobalCAFingerprint(t *testing.T) {
 	t.Parallel()
-	cert, err := parseSingleCertificate(cfreference.GlobalCAPEM)
+	cert, err := pemcert.ParseSingleCertificate(string(cfreference.GlobalCAPEM))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256(cert.Raw)
-	if got := hex.EncodeToString(sum[:]); got != publishedGlobalCAFingerprint {
+	if got := pemcert.SHA256Fingerprint(cert); got != publishedGlobalCAFingerprint {
 		t.Fatalf("published fingerprint constant %s does not match the reference CA %s", publishedGlobalCAFingerprint, got)
 	}
 }

@@ -266,7 +266,7 @@ func asWarnings(in diag.Diagnostics) diag.Diagnostics {
 
 // checkCertificate explains a certificate_id that is not a live hostname
 // certificate of the zone. It reads through the run's certificate cache:
-// applying 500 bindings then costs one list request, not 500 reads.
+// applying many bindings then costs one list request, not one read each.
 func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, zoneName, certID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	c, err := r.data.certificates.Get(ctx, cfapi.HostnameCertificate, zoneID, certID)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 	"github.com/cfaop/terraform-provider-cfaop/internal/coalesce"
+	"github.com/cfaop/terraform-provider-cfaop/internal/uploadjournal"
 )
 
 var (
@@ -80,8 +81,8 @@ type providerData struct {
 	certificates  *certificateCache
 	zones         *zoneCheck
 	limits        *limitTally
-	sslModes      *sslModeCache  // each zone's SSL/TLS mode, read once per process
-	journal       *uploadJournal // nil when off
+	sslModes      *sslModeCache          // each zone's SSL/TLS mode, read once per process
+	journal       *uploadjournal.Journal // nil when off
 	globalCAURL   string
 	expiryWarning time.Duration
 	poll          pollSchedule
@@ -245,7 +246,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		zones:         newZoneCheck(client, credentialsOrigin(cfg)),
 		limits:        newLimitTally(),
 		sslModes:      newSSLModeCache(client),
-		journal:       openUploadJournal(ctx, p.journalDir),
+		journal:       uploadjournal.Open(ctx, p.journalDir),
 		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 		poll:          p.poll.orDefault(),

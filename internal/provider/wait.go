@@ -13,9 +13,9 @@ import (
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
-// Status polling is what a large apply spends most of its API requests on:
-// 500 bindings polled three times each would use more than Cloudflare's
-// 1,200 requests per five minutes. A change takes Cloudflare a couple of
+// Status polling is what a large apply spends most of its API requests on,
+// and a few polls per object soon exceed Cloudflare's rate limit (requests
+// per token per five minutes). A change takes Cloudflare a couple of
 // seconds to deploy, so the first poll waits that long and later polls back
 // off: polls happen 2, 4, 8, 16, 31, 46, ... seconds after the write. An
 // object that is active after 2 seconds costs one poll, after 10 seconds

@@ -1,9 +1,9 @@
 // Command bench measures the provider at scale against the emulator with a
 // per-request latency and Cloudflare's rate limit enforced (see package
 // bench), prints a Markdown report and, with -readme, writes it into the
-// README's performance section:
+// benchmark report next to the code that measures it:
 //
-//	go run ./internal/cmd/bench -n 10,100,500 -readme README.md
+//	go run ./internal/cmd/bench -n 10,100,500 -readme internal/bench/README.md
 //
 // It exits 1 when a figure is over the provider's budget.
 package main
@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	noReset := fs.Bool("no-reset-run", true, "an extra run of the largest N without resetting the rate limit window between phases")
 	floor := fs.Bool("floor", true, "measure the terraform_data floor for every run")
 	phases := fs.String("phases", strings.Join(bench.AllPhases, ","), "phases to run, in order")
-	readme := fs.String("readme", "", "README to write the report into (between the bench markers)")
+	readme := fs.String("readme", "", "Markdown file to write the report into, between the bench markers (make bench: internal/bench/README.md)")
 	repo := fs.String("repo", ".", "repository root (where main.go is)")
 	terraform := fs.String("terraform", "", "Terraform CLI (default: terraform on PATH, else /usr/local/bin/terraform)")
 	work := fs.String("workdir", "", "scratch directory (default: a temporary directory, removed afterwards)")
