@@ -126,4 +126,5 @@ func (r *certificateResource) moveFromCloudflare(ctx context.Context, req resour
 		m.SHA256Fingerprint = types.StringValue(info.SHA256Fingerprint)
 	}
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetState, resp.TargetIdentity)...)
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -45,6 +44,8 @@ type hostnameBindingModel struct {
 	bindingValues
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
+
+func (m hostnameBindingModel) operationTimeouts() timeouts.Value { return m.Timeouts }
 
 // bindingValues is what Cloudflare reports about an association; the
 // resource and the data source share it and its mapper.
@@ -94,7 +95,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"hostname": schema.StringAttribute{
@@ -106,7 +107,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 			"certificate_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the `cfaop_hostname_certificate` to present; it must be a hostname certificate of the binding's zone (a zone-level certificate or another zone's certificate is refused before anything is written). At most 100 hostnames per certificate. Changing it updates the binding in place.",
 				Required:            true,
-				Validators:          []validatorString{certificateIDValidator{}},
+				Validators:          []validatorString{certificateIDValidator},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether Cloudflare presents the certificate for this hostname. `false` keeps the association but disables it. Defaults to `true`.",
@@ -270,7 +271,7 @@ func asWarnings(in diag.Diagnostics) diag.Diagnostics {
 func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, zoneName, certID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	c, err := r.data.certificates.Get(ctx, cfapi.HostnameCertificate, zoneID, certID)
-	if err == nil && c.Status != cfapi.StatusDeleted && c.Status != cfapi.StatusPendingDeletion {
+	if err == nil && !isDeletedStatus(c.Status) {
 		return diags
 	}
 	if err != nil && !cfapi.IsNotFound(err) {
@@ -311,27 +312,23 @@ func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, 
 
 func (r *hostnameBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *hostnameBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
-// save writes the planned association within the timeout that timeoutOf
+// save writes the planned association within the timeout that pick
 // picks, and records it in state once Cloudflare accepted it.
-func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
-	timeoutOf func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)) {
-	var plan hostnameBindingModel
-	diags.Append(p.Get(ctx, &plan)...)
+func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics, pick timeoutPick) {
+	plan, opCtx, cancel := decodeWithin[hostnameBindingModel](ctx, p, pick, bindingWriteTimeout, diags)
+	defer cancel()
 	if diags.HasError() {
 		return
 	}
-	timeout, d := timeoutOf(plan.Timeouts, ctx, bindingWriteTimeout)
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	r.write(ctx, timeout, &plan, diags)
+	r.write(opCtx, &plan, diags)
 	if plan.ID.IsUnknown() {
 		return
 	}
@@ -341,9 +338,7 @@ func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state 
 // write sends the association through the zone's batch and waits until it
 // is active. Once Cloudflare accepted it, m holds what Cloudflare reports
 // (also when the wait fails); m.ID stays unknown when nothing was applied.
-func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Duration, m *hostnameBindingModel, diags *diag.Diagnostics) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+func (r *hostnameBindingResource) write(ctx context.Context, m *hostnameBindingModel, diags *diag.Diagnostics) {
 	zoneID, hostname, certID := m.ZoneID.ValueString(), m.Hostname.ValueString(), m.CertificateID.ValueString()
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
 	ctx = tflog.SetField(ctx, "hostname", hostname)
@@ -398,21 +393,15 @@ func (r *hostnameBindingResource) waitActive(ctx context.Context, zoneID, hostna
 }
 
 func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state hostnameBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, bindingReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	state, ctx, cancel := decodeWithin[hostnameBindingModel](ctx, req.State, timeouts.Value.Read, bindingReadTimeout, &resp.Diagnostics)
+	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, hostname := state.ZoneID.ValueString(), state.Hostname.ValueString()
 	got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
-	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)) {
+	if cfapi.IsNotFound(err) || (err == nil && isDeletedStatus(got.Status)) {
 		tflog.Warn(ctx, "Hostname association is gone; removing it from state", map[string]any{"zone_id": zoneID, "hostname": hostname})
 		resp.State.RemoveResource(ctx)
 		return
@@ -428,18 +417,11 @@ func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadReq
 
 // Delete removes the association (enabled: null) and waits until it is gone.
 func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state hostnameBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, bindingWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	state, ctx, cancel := decodeWithin[hostnameBindingModel](ctx, req.State, timeouts.Value.Delete, bindingWriteTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, hostname, certID := state.ZoneID.ValueString(), state.Hostname.ValueString(), state.CertificateID.ValueString()
 	ctx = tflog.SetField(ctx, "hostname", hostname)
 	_, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Remove: true})
@@ -452,7 +434,7 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 		// be deleted once no association uses it, so the association is
 		// most likely gone already; a read tells.
 		got, rerr := r.data.client.GetBinding(ctx, zoneID, hostname)
-		if cfapi.IsNotFound(rerr) || (rerr == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)) {
+		if cfapi.IsNotFound(rerr) || (rerr == nil && isDeletedStatus(got.Status)) {
 			return
 		}
 	}
@@ -476,13 +458,14 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *hostnameBindingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	zoneID, hostname, ok := strings.Cut(req.ID, "/")
-	if !ok || !zoneIDPattern.MatchString(zoneID) || hostnameProblem(hostname) != "" {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import a hostname binding as <zone_id>/<hostname>, for example: terraform import cfaop_hostname_binding.app 023e105f4ecef8ad9ca31a8372d0c353/app.example.com. Got %q.", req.ID))
+	vals, ok := importValues(ctx, req, &resp.Diagnostics, r.identityFields(), splitPair,
+		"Import a hostname binding as <zone_id>/<hostname>, for example: terraform import cfaop_hostname_binding.app 023e105f4ecef8ad9ca31a8372d0c353/app.example.com.")
+	if !ok {
 		return
 	}
+	zoneID, hostname := vals[0], vals[1]
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("hostname"), hostname)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), zoneID+"/"+hostname)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }

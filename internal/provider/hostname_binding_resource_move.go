@@ -155,4 +155,5 @@ func (r *hostnameBindingResource) moveFromCloudflare(ctx context.Context, req re
 		},
 		Timeouts: tos,
 	})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetState, resp.TargetIdentity)...)
 }

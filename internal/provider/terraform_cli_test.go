@@ -79,6 +79,12 @@ func newTerraformCLI(t *testing.T, stubProviders ...string) *terraformCLI {
 			t.Fatalf("this test runs the Terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (%v)", err)
 		}
 	}
+	return newTerraformCLIWith(t, bin, stubProviders...)
+}
+
+// newTerraformCLIWith is newTerraformCLI with the CLI binary given.
+func newTerraformCLIWith(t *testing.T, bin string, stubProviders ...string) *terraformCLI {
+	t.Helper()
 	root := t.TempDir()
 	pluginDir := filepath.Join(root, "plugins")
 	dir := filepath.Join(root, "work")
@@ -245,10 +251,17 @@ func changedAttributes(before, after map[string]any) []string {
 // alone at the start of a line.
 func resourceBlock(t *testing.T, config, typ, name string) string {
 	t.Helper()
-	re := regexp.MustCompile(`(?ms)^resource "` + regexp.QuoteMeta(typ) + `" "` + regexp.QuoteMeta(name) + `" \{\n.*?^\}`)
-	block := re.FindString(config)
+	block := resourceBlockPattern(typ, name).FindString(config)
 	if block == "" {
 		t.Fatalf("no resource %q %q in the generated configuration:\n%s", typ, name, config)
 	}
 	return block
+}
+
+func hasResourceBlock(config, typ, name string) bool {
+	return resourceBlockPattern(typ, name).MatchString(config)
+}
+
+func resourceBlockPattern(typ, name string) *regexp.Regexp {
+	return regexp.MustCompile(`(?ms)^resource "` + regexp.QuoteMeta(typ) + `" "` + regexp.QuoteMeta(name) + `" \{\n.*?^\}`)
 }

@@ -132,3 +132,31 @@ func TestLinkedPollSchedule(t *testing.T) {
 		})
 	}
 }
+
+// A wait cut off by its deadline wraps context.DeadlineExceeded, whether the
+// deadline passes between polls or during one, so callers recognise a
+// timeout with errors.Is instead of by its wording.
+func TestWaitForDeadline(t *testing.T) {
+	t.Parallel()
+	s := pollSchedule{first: time.Millisecond, max: time.Millisecond}
+	for name, check := range map[string]func(ctx context.Context) (bool, string, error){
+		"between polls": func(context.Context) (bool, string, error) { return false, "pending", nil },
+		"during a poll": func(ctx context.Context) (bool, string, error) {
+			<-ctx.Done()
+			return false, "pending", ctx.Err()
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			defer cancel()
+			status, err := s.waitFor(ctx, "the object", check)
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("want an error wrapping context.DeadlineExceeded, got %v", err)
+			}
+			if status != "pending" {
+				t.Errorf("last status %q, want pending", status)
+			}
+		})
+	}
+}

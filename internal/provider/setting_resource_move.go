@@ -54,6 +54,7 @@ func (r *zoneSwitchResource) MoveState(context.Context) []resource.StateMover {
 				Enabled:  src.Enabled,
 				Timeouts: tos,
 			})...)
+			resp.Diagnostics.Append(setIdentity(ctx, resp.TargetState, resp.TargetIdentity)...)
 		},
 	}}
 }

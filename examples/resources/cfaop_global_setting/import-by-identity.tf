@@ -1,0 +1,7 @@
+# Terraform 1.12+: the same import by the setting's identity, its zone.
+import {
+  to = cfaop_global_setting.this
+  identity = {
+    zone_id = var.zone_id
+  }
+}
