@@ -44,6 +44,11 @@ type badInput struct {
 func TestAccBadInputCatalogue(t *testing.T) {
 	env := newTestEnv(t)
 	env.needsEmulator(t)
+	// No case may take credentials from the environment. Set here, where the
+	// cases' parallel subtests inherit it.
+	for _, v := range []string{cfapi.EnvAPIToken, cfapi.EnvAPIKey, cfapi.EnvEmail, cfapi.EnvBaseURL} {
+		t.Setenv(v, "")
+	}
 	zone := env.zoneID
 	good := testcerts.NewLeaf(t)
 	other := testcerts.NewLeaf(t)
@@ -76,15 +81,21 @@ func TestAccBadInputCatalogue(t *testing.T) {
 	opensshKey := "-----BEGIN OPENSSH PRIVATE KEY-----\n" + base64.StdEncoding.EncodeToString([]byte("openssh-key-v1\x00 not a real key")) + "\n-----END OPENSSH PRIVATE KEY-----\n"
 	mislabelled := strings.ReplaceAll(good.KeyPEM, "PRIVATE KEY", "RSA PRIVATE KEY")
 
-	// An existing zone certificate, for the binding that names it.
-	zoneCert, err := env.client.UploadCertificate(testContext(t), cfapi.ZoneCertificate, zone, other.CertPEM, other.KeyPEM)
-	if err != nil {
-		t.Fatal(err)
+	// An existing zone certificate and hostname certificate, for the bindings
+	// that name them.
+	existing := func(t *testing.T, env *testEnv) (zoneCert, hostCert cfapi.Certificate) {
+		t.Helper()
+		zoneCert, err := env.client.UploadCertificate(testContext(t), cfapi.ZoneCertificate, zone, other.CertPEM, other.KeyPEM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hostCert, err = env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, zone, other.CertPEM, other.KeyPEM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return zoneCert, hostCert
 	}
-	hostCert, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, zone, other.CertPEM, other.KeyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zoneCert, hostCert := existing(t, env)
 	// A server that is not Cloudflare's API: it answers HTML.
 	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -267,18 +278,29 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			[]string{"Invalid Import ID", "by its zone ID (32 lower-case hexadecimal characters)"}},
 	}
 
+	// Each case runs on an emulator of its own that holds the same two
+	// certificates, so the cases run in parallel and the requests and state
+	// checked are the case's alone. The cases name the first emulator's URL
+	// and certificate IDs: they are rewritten to the case's.
+	sharedURL := env.baseURL
 	targets := map[string]bool{}
 	for _, tc := range cases {
 		targets[tc.target] = true
 		t.Run(tc.name, func(t *testing.T) {
-			for _, v := range []string{cfapi.EnvAPIToken, cfapi.EnvAPIKey, cfapi.EnvEmail, cfapi.EnvBaseURL} {
-				t.Setenv(v, "")
+			t.Parallel()
+			env := newTestEnv(t)
+			caseZoneCert, caseHostCert := existing(t, env)
+			own := strings.NewReplacer(sharedURL, env.baseURL, zoneCert.ID, caseZoneCert.ID, hostCert.ID, caseHostCert.ID)
+			tc.config, tc.importID = own.Replace(tc.config), own.Replace(tc.importID)
+			want := make([]string, len(tc.want))
+			for i, w := range tc.want {
+				want[i] = own.Replace(w)
 			}
 			config := tc.config
 			if !strings.Contains(config, `provider "cfaop"`) {
 				config = env.config(config)
 			}
-			step := resource.TestStep{Config: config, ExpectError: diagnosticPattern(tc.want)}
+			step := resource.TestStep{Config: config, ExpectError: diagnosticPattern(want)}
 			switch tc.stage {
 			case "plan":
 				step.PlanOnly = true

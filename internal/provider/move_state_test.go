@@ -505,6 +505,7 @@ func TestMoveState_makesNoAPIRequest(t *testing.T) {
 // zone ID, certificate ID or hostname not of its form is refused by every
 // mover with a diagnostic naming the attribute.
 func TestMoveState_craftedPathValuesAreRefused(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	server := unconfiguredServer(t)
 	withValue := func(src map[string]any, key string, v any) map[string]any {
