@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/pause"
 )
 
 // conflictAttempts bounds how often one certificate upload or delete is sent
@@ -32,7 +34,7 @@ func (c *Client) retryConflict(ctx context.Context, op string, write func() erro
 		tflog.Warn(ctx, "Another certificate write in the zone is in progress; repeating the refused request", map[string]any{
 			"operation": op, "attempt": attempt, "retry_in_ms": wait.Milliseconds(),
 		})
-		if serr := sleep(ctx, wait); serr != nil {
+		if serr := pause.For(ctx, wait); serr != nil {
 			return fmt.Errorf("%w (not repeated: %v)", err, serr)
 		}
 	}

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"context"
 	"crypto"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/pause"
 )
 
 // DefaultZone is the zone served when Config.Zones is empty.
@@ -485,7 +486,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	latency := s.latency + s.faults.Latency
 	s.mu.Unlock()
-	if !sleepCtx(r.Context(), latency) {
+	if pause.For(r.Context(), latency) != nil {
 		outcome = "client gone"
 		return
 	}
@@ -560,27 +561,11 @@ func (s *Server) answerAPI(w http.ResponseWriter, r *http.Request, rt *route, pa
 		hold = s.markZoneCertBusyLocked(req.zone)
 	}
 	s.mu.Unlock()
-	sleepCtx(r.Context(), hold)
+	_ = pause.For(r.Context(), hold)
 
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
 	writeSuccess(w, result, info)
-}
-
-// sleepCtx sleeps for d or until ctx is done; it reports whether the full
-// duration elapsed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

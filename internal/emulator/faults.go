@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/pause"
 )
 
 // Faults are injected into API requests (under /client/v4) only; the CA
@@ -231,7 +233,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, ft Fault, an
 		answer(applied)
 	}
 	ft.notify(r)
-	if !sleepCtx(r.Context(), ft.Hang) {
+	if pause.For(r.Context(), ft.Hang) != nil {
 		return "fault: client gone during hang"
 	}
 	if ft.Truncate {

@@ -134,10 +134,18 @@ func TestEmulator_FaultHang(t *testing.T) {
 	waitFor(t, func() bool { return e.countCerts("zone") == 0 })
 
 	// AfterApply + Hang: the change is made, the answer never comes in time.
-	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", Hang: 10 * time.Second, AfterApply: true, Status: 504}}})
-	_, _, err = e.trySend(freshClient(100*time.Millisecond), http.MethodPost, e.aopPath(""), leaf.body(), auth)
+	// The client may give up before the emulator has made the change (on a
+	// loaded machine), so the test waits for the fault's event, not a time.
+	applied := make(chan FaultEvent, 1)
+	e.s.SetFaults(Faults{FailNext: []Fault{{Method: "POST", Hang: 10 * time.Second, AfterApply: true, Status: 504, Notify: applied}}})
+	_, _, err = e.trySend(freshClient(time.Second), http.MethodPost, e.aopPath(""), leaf.body(), auth)
 	if err == nil {
 		t.Fatal("want a client timeout")
+	}
+	select {
+	case <-applied:
+	case <-time.After(5 * time.Second):
+		t.Fatal("AfterApply+Hang: the emulator never applied the POST")
 	}
 	if n := e.countCerts("zone"); n != 1 {
 		t.Fatalf("AfterApply+Hang: %d certificates, want 1", n)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -209,12 +210,23 @@ func (w *workspace) converge(reapplies int) (applies int, failures []string) {
 	}
 }
 
-// errorLines keeps the "Error:" summaries of Terraform's output.
+// errorLines keeps Terraform's error diagnostics: each summary with its
+// resource and its detail (which names the request and Cloudflare's answer),
+// without the blank lines and the configuration excerpt.
 func errorLines(out string) string {
 	var keep []string
+	inError := false
 	for _, l := range strings.Split(out, "\n") {
-		if strings.Contains(l, "Error:") || strings.HasPrefix(strings.TrimSpace(l), "with ") {
-			keep = append(keep, strings.TrimSpace(strings.Trim(l, "│ ")))
+		text := strings.TrimSpace(strings.Trim(l, "│ "))
+		switch {
+		case strings.Contains(l, "Error:"):
+			inError = true
+		case strings.HasPrefix(strings.TrimSpace(l), "╵"):
+			inError = false
+			continue
+		}
+		if inError && text != "" && !strings.HasPrefix(text, "on ") && !regexp.MustCompile(`^\d+:`).MatchString(text) {
+			keep = append(keep, text)
 		}
 	}
 	if len(keep) == 0 {

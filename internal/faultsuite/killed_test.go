@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,8 +77,7 @@ type killedResult struct {
 // journal instead of failing as "already uploaded".
 func TestKilledRuns_nextApplyConverges(t *testing.T) {
 	t.Parallel()
-	lab := newLab(t, time.Second)
-	zones := zoneIDs(lab, Zones[:2]...)
+	requireAcc(t)
 	bindingPUT := &emulator.Fault{Method: "PUT", PathContains: "/origin_tls_client_auth/hostnames"}
 	points := []killPoint{
 		{name: "after the first certificate upload was stored", fault: certPOST(0)},
@@ -85,10 +85,23 @@ func TestKilledRuns_nextApplyConverges(t *testing.T) {
 		{name: "after a hostname association was stored", fault: bindingPUT},
 		{name: "after 2.5 seconds", after: 2500 * time.Millisecond},
 	}
-	var results []killedResult
+	// Each kill point has its own emulator, so the points run side by side;
+	// the table is logged once all of them are done.
+	var (
+		resultsMu sync.Mutex
+		results   []killedResult
+	)
+	record := func(res ...killedResult) {
+		resultsMu.Lock()
+		defer resultsMu.Unlock()
+		results = append(results, res...)
+	}
+	t.Cleanup(func() { t.Log(killedTable(results)) })
 	for _, kp := range points {
 		t.Run(kp.name, func(t *testing.T) {
-			lab.Emu.Reset()
+			t.Parallel()
+			lab := newLab(t, time.Second)
+			zones := zoneIDs(lab, Zones[:2]...)
 			fx, err := NewFixture(zones, killShape)
 			if err != nil {
 				t.Fatal(err)
@@ -114,7 +127,7 @@ func TestKilledRuns_nextApplyConverges(t *testing.T) {
 				kp.name, res.storedAtKill, res.savedAtKill, lastLines(out.String(), 5))
 
 			res = reapplyAndCheck(t, lab, ws, fx.Count, res)
-			results = append(results, res)
+			record(res)
 			if want := res.storedAtKill - savedCerts; res.adopted != want {
 				t.Errorf("%d certificates adopted, want the %d stored by the killed run but not in its saved state", res.adopted, want)
 			}
@@ -137,10 +150,11 @@ func TestKilledRuns_nextApplyConverges(t *testing.T) {
 			name += ", state file emptied by the kill"
 		}
 		t.Run(name, func(t *testing.T) {
-			results = append(results, killRotationAndDestroy(t, lab, zones, emptied)...)
+			t.Parallel()
+			lab := newLab(t, time.Second)
+			record(killRotationAndDestroy(t, lab, zoneIDs(lab, Zones[:2]...), emptied)...)
 		})
 	}
-	t.Log(killedTable(results))
 }
 
 // killRotationAndDestroy kills a rotation after its first new certificate
@@ -151,7 +165,6 @@ func killRotationAndDestroy(t *testing.T, lab *originlab.Lab, zones map[string]s
 	if emptyState {
 		suffix = " (state emptied)"
 	}
-	lab.Emu.Reset()
 	fx, err := NewFixture(zones, killShape)
 	if err != nil {
 		t.Fatal(err)

@@ -170,6 +170,7 @@ type matrixTotals struct {
 }
 
 func TestSecrets_matrix(t *testing.T) {
+	t.Parallel()
 	lab := newLab(t, 0)
 	start := time.Now()
 	totals := &matrixTotals{}

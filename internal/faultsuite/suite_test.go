@@ -17,6 +17,10 @@ type Mix struct {
 	Faults []emulator.Fault
 }
 
+// defaultRetries is the provider's default max_retries, which the suite's
+// configuration keeps.
+const defaultRetries = 4
+
 // Mixes are the fault mixes of the suite. Probabilities are per request;
 // the provider retries idempotent requests up to max_retries times and
 // reconciles uploads, so each mix is survivable with at most one re-apply.
@@ -25,7 +29,10 @@ func Mixes() []Mix {
 	after5xx := emulator.Fault{Status: 502, AfterApply: true, Probability: 0.2}
 	resetBefore := emulator.Fault{Reset: true, Probability: 0.1}
 	resetAfter := emulator.Fault{Reset: true, AfterApply: true, Probability: 0.1}
-	burst429 := emulator.Fault{Status: 429, RetryAfter: 1, Probability: 0.05, Burst: 5}
+	// A burst is one 429 shorter than the tries the provider makes by
+	// default (defaultRetries+1), so one burst never exhausts a request's
+	// retries even when no other request takes a share of it.
+	burst429 := emulator.Fault{Status: 429, RetryAfter: 1, Probability: 0.05, Burst: defaultRetries}
 	spike := emulator.Fault{Hang: 1500 * time.Millisecond, Probability: 0.15}
 	truncated := emulator.Fault{Truncate: true, Probability: 0.2}
 	scaled := func(f emulator.Fault, by float64) emulator.Fault { f.Probability *= by; return f }

@@ -15,6 +15,7 @@ import (
 // those idempotent requests again, so the first apply succeeds, with
 // nothing lost or duplicated and an empty plan after it.
 func TestFaultSuite_truncatedBindingBatches(t *testing.T) {
+	t.Parallel()
 	lab := newLab(t, 200*time.Millisecond)
 	fx, err := NewFixture(zoneIDs(lab, Zones[0]), Shape{HostnameCerts: 5, Bindings: 50})
 	if err != nil {

@@ -29,14 +29,16 @@ import (
 // 200; (c) a check block with cfaop_origin_probe warns while the origin
 // serves requests without a certificate and passes once it requires one.
 func TestEndToEnd_allowListVerdictAndProbe(t *testing.T) {
+	t.Parallel()
 	requireServers(t)
-	lab := newLab(t)
 	root, _ := filepath.Abs("../..")
 	for _, server := range []originserver.Kind{originserver.Nginx, originserver.Apache} {
 		t.Run(string(server), func(t *testing.T) {
+			// Each server has its own emulator, so both run side by side.
+			t.Parallel()
+			lab := newLab(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			lab.Emu.Reset()
 			if err := lab.Emu.SetIPRanges(emulator.IPRanges{IPv4CIDRs: []string{"127.0.0.1/32"}}); err != nil {
 				t.Fatal(err)
 			}

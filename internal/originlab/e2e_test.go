@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,26 +30,56 @@ func requireServers(t *testing.T) {
 	}
 }
 
+// The provider is built once for the package; each test gets a lab of its
+// own on a new emulator, so the tests and their scenarios run in parallel.
+var (
+	baseOnce sync.Once
+	base     *Lab
+	baseDir  string
+	baseErr  error
+)
+
 func newLab(t *testing.T) *Lab {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	root, err := filepath.Abs("../..")
+	baseOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		root, err := filepath.Abs("../..")
+		if err != nil {
+			baseErr = err
+			return
+		}
+		if baseDir, baseErr = os.MkdirTemp("", "cfaop-originlab-"); baseErr != nil {
+			return
+		}
+		base, baseErr = New(ctx, Options{RepoRoot: root, WorkDir: baseDir, Polls: ShortPolls})
+	})
+	if baseErr != nil {
+		t.Fatal(baseErr)
+	}
+	lab, err := base.WithEmulator(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lab, err := New(ctx, Options{RepoRoot: root, WorkDir: t.TempDir(), Polls: ShortPolls, Say: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
+	lab.Say = t.Logf
 	t.Cleanup(func() { _ = lab.Close() })
 	return lab
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if base != nil {
+		_ = base.Close()
+	}
+	if baseDir != "" {
+		_ = os.RemoveAll(baseDir)
+	}
+	os.Exit(code)
 }
 
 func TestEndToEnd_originRefusesAllButCloudflare(t *testing.T) {
 	t.Parallel()
 	requireServers(t)
-	shared := newLab(t)
 	root, _ := filepath.Abs("../..")
 	for _, server := range []originserver.Kind{originserver.Nginx, originserver.Apache} {
 		for _, level := range []Level{Global, Zone, Hostname} {
@@ -56,11 +87,7 @@ func TestEndToEnd_originRefusesAllButCloudflare(t *testing.T) {
 				// Each scenario has its own emulator (and origin server on a
 				// port of its own), so the scenarios run side by side.
 				t.Parallel()
-				lab, err := shared.WithEmulator(0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { _ = lab.Close() })
+				lab := newLab(t)
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 				defer cancel()
 				res, err := lab.Run(ctx, t.TempDir(), Scenario{Server: server, Level: level, RepoRoot: root})
@@ -111,9 +138,8 @@ func assertRefused(t *testing.T, server originserver.Kind, what string, p origin
 func TestEndToEnd_moduleTests(t *testing.T) {
 	t.Parallel()
 	requireServers(t)
-	shared := newLab(t)
 	root, _ := filepath.Abs("../..")
-	clis := map[string]string{"terraform": shared.Terraform}
+	clis := map[string]string{"terraform": newLab(t).Terraform}
 	if tofu := os.Getenv("CFAOP_TOFU"); tofu != "" {
 		if _, err := os.Stat(tofu); err != nil {
 			t.Fatalf("CFAOP_TOFU: %v (make tofu builds it)", err)
@@ -128,11 +154,8 @@ func TestEndToEnd_moduleTests(t *testing.T) {
 			}
 			for _, m := range []string{"origin-nginx", "origin-apache"} {
 				t.Run(cliName+"/"+install+"/"+m, func(t *testing.T) {
-					lab, err := shared.WithEmulator(0)
-					if err != nil {
-						t.Fatal(err)
-					}
-					t.Cleanup(func() { _ = lab.Close() })
+					t.Parallel()
+					lab := newLab(t)
 					ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 					defer cancel()
 					run := ModuleTestRun{CLI: cli, DevOverrides: dev}

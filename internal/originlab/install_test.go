@@ -23,6 +23,21 @@ func TestInstall_makeInstallThenInitWithoutPin(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	mk := exec.CommandContext(ctx, "make", "-C", root, "install", "HOME="+home)
+	// Only the plugin directory moves to the new HOME: the build keeps the
+	// machine's Go caches, which a cold HOME would rebuild from nothing.
+	goVars := []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOENV"}
+	goEnv, err := exec.CommandContext(ctx, "go", append([]string{"env"}, goVars...)...).Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	values := strings.Split(strings.TrimRight(string(goEnv), "\n"), "\n")
+	if len(values) != len(goVars) {
+		t.Fatalf("go env %v printed %q", goVars, goEnv)
+	}
+	mk.Env = os.Environ()
+	for i, name := range goVars {
+		mk.Env = append(mk.Env, name+"="+values[i])
+	}
 	if out, err := mk.CombinedOutput(); err != nil {
 		t.Fatalf("make install: %v\n%s", err, out)
 	}

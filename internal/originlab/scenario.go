@@ -189,9 +189,15 @@ resource "cfaop_hostname_certificate" "this" {
 }
 
 resource "cfaop_hostname_binding" "this" {
-  zone_id        = local.zone_id
-  hostname       = local.hostname
-  certificate_id = cfaop_hostname_certificate.this.id
+  zone_id             = local.zone_id
+  hostname            = local.hostname
+  certificate_id      = cfaop_hostname_certificate.this.id
+  wait_for_deployment = false
+}
+
+resource "cfaop_hostname_deployment" "this" {
+  zone_id  = local.zone_id
+  bindings = { (cfaop_hostname_binding.this.hostname) = cfaop_hostname_binding.this.certificate_id }
 }
 `
 		trusted = "[var.client_ca]"

@@ -44,6 +44,11 @@ type badInput struct {
 func TestAccBadInputCatalogue(t *testing.T) {
 	env := newTestEnv(t)
 	env.needsEmulator(t)
+	// No case may take credentials from the environment. Set here, where the
+	// cases' parallel subtests inherit it.
+	for _, v := range []string{cfapi.EnvAPIToken, cfapi.EnvAPIKey, cfapi.EnvEmail, cfapi.EnvBaseURL} {
+		t.Setenv(v, "")
+	}
 	zone := env.zoneID
 	good := testcerts.NewLeaf(t)
 	other := testcerts.NewLeaf(t)
@@ -76,15 +81,21 @@ func TestAccBadInputCatalogue(t *testing.T) {
 	opensshKey := "-----BEGIN OPENSSH PRIVATE KEY-----\n" + base64.StdEncoding.EncodeToString([]byte("openssh-key-v1\x00 not a real key")) + "\n-----END OPENSSH PRIVATE KEY-----\n"
 	mislabelled := strings.ReplaceAll(good.KeyPEM, "PRIVATE KEY", "RSA PRIVATE KEY")
 
-	// An existing zone certificate, for the binding that names it.
-	zoneCert, err := env.client.UploadCertificate(testContext(t), cfapi.ZoneCertificate, zone, other.CertPEM, other.KeyPEM)
-	if err != nil {
-		t.Fatal(err)
+	// An existing zone certificate and hostname certificate, for the bindings
+	// that name them.
+	existing := func(t *testing.T, env *testEnv) (zoneCert, hostCert cfapi.Certificate) {
+		t.Helper()
+		zoneCert, err := env.client.UploadCertificate(testContext(t), cfapi.ZoneCertificate, zone, other.CertPEM, other.KeyPEM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hostCert, err = env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, zone, other.CertPEM, other.KeyPEM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return zoneCert, hostCert
 	}
-	hostCert, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, zone, other.CertPEM, other.KeyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zoneCert, hostCert := existing(t, env)
 	// A server that is not Cloudflare's API: it answers HTML.
 	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -189,7 +200,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			[]string{"Missing Private Key", "Cloudflare needs the certificate's private key to present the certificate."}},
 		{"both key attributes", "cfaop_zone_certificate", cert("cfaop_zone_certificate", good.CertPEM, "private_key", good.KeyPEM,
 			fmt.Sprintf("private_key_wo = %q\n  private_key_wo_version = 1", good.KeyPEM)), "plan", "",
-			[]string{"Conflicting Private Keys", "Both private_key and private_key_wo are set."}},
+			[]string{"Invalid Attribute Combination", `Attribute "private_key_wo" cannot be specified when "private_key" is specified`}},
 		{"write-only key without version", "cfaop_hostname_certificate", cert("cfaop_hostname_certificate", good.CertPEM, "private_key_wo", good.KeyPEM, ""), "plan", "",
 			[]string{"Missing Private Key Version", "private_key_wo is set but private_key_wo_version is not.", "set private_key_wo_version = 1"}},
 		{"zone name instead of zone ID", "cfaop_zone_certificate", strings.Replace(zc(good.CertPEM, good.KeyPEM), zone, "example.com", 1), "plan", "",
@@ -218,6 +229,9 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			[]string{"Hostname Outside The Zone", "app.example.org is not in zone example.com (ID " + zone + ")", "set zone_id to the zone that holds app.example.org"}},
 		{"certificate ID that is not an ID", "cfaop_hostname_binding", binding("app.example.com", "cert-1"), "plan", "",
 			[]string{"Invalid Certificate ID", `certificate_id must be a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, got "cert-1".`}},
+		{"certificate ID in capitals", "cfaop_hostname_binding", binding("app.example.com", strings.ToUpper(someCertID)), "plan", "",
+			[]string{"Certificate ID Must Be Lower Case", "certificate_id must be written in lower case", "Cloudflare certificate IDs are lower-case UUIDs",
+				fmt.Sprintf("It is the same ID, so just lower-case it: %q", someCertID)}},
 		{"zone certificate bound to a hostname", "cfaop_hostname_binding", binding("app.example.com", zoneCert.ID), "apply", "",
 			[]string{"Zone Certificate Given Where A Hostname Certificate Is Required", "certificate_id " + zoneCert.ID + " is a zone-level certificate"}},
 		{"certificate that does not exist", "cfaop_hostname_binding", binding("app.example.com", someCertID), "apply", "",
@@ -264,18 +278,29 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			[]string{"Invalid Import ID", "by its zone ID (32 lower-case hexadecimal characters)"}},
 	}
 
+	// Each case runs on an emulator of its own that holds the same two
+	// certificates, so the cases run in parallel and the requests and state
+	// checked are the case's alone. The cases name the first emulator's URL
+	// and certificate IDs: they are rewritten to the case's.
+	sharedURL := env.baseURL
 	targets := map[string]bool{}
 	for _, tc := range cases {
 		targets[tc.target] = true
 		t.Run(tc.name, func(t *testing.T) {
-			for _, v := range []string{cfapi.EnvAPIToken, cfapi.EnvAPIKey, cfapi.EnvEmail, cfapi.EnvBaseURL} {
-				t.Setenv(v, "")
+			t.Parallel()
+			env := newTestEnv(t)
+			caseZoneCert, caseHostCert := existing(t, env)
+			own := strings.NewReplacer(sharedURL, env.baseURL, zoneCert.ID, caseZoneCert.ID, hostCert.ID, caseHostCert.ID)
+			tc.config, tc.importID = own.Replace(tc.config), own.Replace(tc.importID)
+			want := make([]string, len(tc.want))
+			for i, w := range tc.want {
+				want[i] = own.Replace(w)
 			}
 			config := tc.config
 			if !strings.Contains(config, `provider "cfaop"`) {
 				config = env.config(config)
 			}
-			step := resource.TestStep{Config: config, ExpectError: diagnosticPattern(tc.want)}
+			step := resource.TestStep{Config: config, ExpectError: diagnosticPattern(want)}
 			switch tc.stage {
 			case "plan":
 				step.PlanOnly = true

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -65,12 +64,12 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	attrs["zone_id"] = schema.StringAttribute{
 		MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).",
 		Required:            true,
-		Validators:          []validatorString{zoneIDValidator{}},
+		Validators:          []validatorString{zoneIDValidator},
 	}
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: fmt.Sprintf("ID of the %s, as Cloudflare assigned it (see `cfaop_%ss`).", d.kind, d.typeSuffix),
 		Required:            true,
-		Validators:          []validatorString{certificateIDValidator{}},
+		Validators:          []validatorString{certificateIDValidator},
 	}
 	resp.Schema = schema.Schema{MarkdownDescription: d.description, Attributes: attrs}
 }
@@ -101,7 +100,7 @@ func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadReq
 		d.addNotFoundError(&resp.Diagnostics, zoneID, id, got.Status, nil)
 		return
 	}
-	item, err := newCertificateItem(got, time.Now())
+	item, err := newCertificateItem(got, d.data.now())
 	if err != nil {
 		addUnreadableCertificateError(&resp.Diagnostics, d.kind, zoneID, id, err)
 		return

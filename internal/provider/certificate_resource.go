@@ -3,11 +3,12 @@ package provider
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/pause"
 	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
 )
 
@@ -58,6 +60,18 @@ type certificateModel struct {
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (m certificateModel) operationTimeouts() timeouts.Value { return m.Timeouts }
+
+// privateKey is the key to upload and the attribute it came from: private_key
+// from the plan, else the write-only private_key_wo, which only the
+// configuration holds. The key is "" when neither has a value.
+func privateKey(plan, cfg certificateModel) (keyPEM, attr string) {
+	if k := plan.PrivateKey.ValueString(); k != "" {
+		return k, "private_key"
+	}
+	return cfg.PrivateKeyWO.ValueString(), "private_key_wo"
+}
+
 type certificateResource struct {
 	kind        cfapi.CertificateKind
 	typeSuffix  string
@@ -84,7 +98,7 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"certificate": schema.StringAttribute{
@@ -101,9 +115,13 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"Stored in state (marked sensitive); prefer `private_key_wo` to keep it out of state. Exactly one of " +
 					"`private_key` and `private_key_wo` must be set. It must match `certificate`. Compared by content, so the key's " +
 					"form (PKCS#1, PKCS#8, SEC1) and its line endings never cause a change.",
-				CustomType:    privateKeyPEMType{},
-				Optional:      true,
-				Sensitive:     true,
+				CustomType: privateKeyPEMType{},
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validatorString{
+					stringvalidator.PreferWriteOnlyAttribute(path.MatchRoot("private_key_wo")),
+					stringvalidator.ConflictsWith(path.MatchRoot("private_key_wo")),
+				},
 				PlanModifiers: []planmodifier.String{keepSamePEM[privateKeyContent]{}},
 			},
 			"private_key_wo": schema.StringAttribute{
@@ -182,6 +200,10 @@ func (r *certificateResource) ValidateConfig(ctx context.Context, req resource.V
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Both keys set is refused by ConflictsWith in the schema. Neither set is
+	// checked here and not with ExactlyOneOf: its generic "one of these is
+	// required" does not say that a null ephemeral variable is the usual
+	// cause, nor which attribute to prefer and how to set it.
 	switch {
 	case cfg.PrivateKey.IsNull() && cfg.PrivateKeyWO.IsNull() && !cfg.PrivateKeyWOVersion.IsNull():
 		// private_key_wo_version is set, so the key attribute most likely is
@@ -195,13 +217,10 @@ func (r *certificateResource) ValidateConfig(ctx context.Context, req resource.V
 		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo_version"), "Missing Private Key Version",
 			"private_key_wo is set but private_key_wo_version is not. Terraform cannot see a change of a write-only value, so set "+
 				"private_key_wo_version = 1 and raise it whenever the key changes.")
-	case !cfg.PrivateKey.IsNull() && !cfg.PrivateKeyWO.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("private_key_wo"), "Conflicting Private Keys",
-			"Both private_key and private_key_wo are set. Keep only one: private_key_wo keeps the key out of state.")
 	}
 	certOK := false
 	if known(cfg.Certificate.StringValue) {
-		findings := pemcert.CheckCertificate(cfg.Certificate.ValueString(), time.Now(), 0)
+		findings := pemcert.CheckCertificate(cfg.Certificate.ValueString(), r.data.now(), 0)
 		addFindings(&resp.Diagnostics, path.Root("certificate"), findings)
 		certOK = !hasErrorFinding(findings)
 	}
@@ -279,7 +298,7 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	if r.data != nil && r.data.expiryWarning > 0 {
-		for _, f := range pemcert.CheckCertificate(plan.Certificate.ValueString(), time.Now(), r.data.expiryWarning) {
+		for _, f := range pemcert.CheckCertificate(plan.Certificate.ValueString(), r.data.now(), r.data.expiryWarning) {
 			if f.Code == pemcert.CodeExpiresSoon {
 				resp.Diagnostics.AddAttributeWarning(path.Root("certificate"), f.Summary, f.Detail)
 			}
@@ -315,7 +334,7 @@ func (r *certificateResource) checkAlreadyUploaded(ctx context.Context, zoneID s
 	}
 	fingerprint := pemcert.SHA256Fingerprint(cert)
 	for _, c := range certs {
-		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+		if isDeletedStatus(c.Status) {
 			continue
 		}
 		parsed, err := pemcert.ParseLeaf(c.Certificate)
@@ -347,7 +366,7 @@ func (r *certificateResource) checkHostnameLimit(ctx context.Context, zoneID str
 	}
 	live := map[string]bool{}
 	for _, c := range certs {
-		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+		if isDeletedStatus(c.Status) {
 			continue
 		}
 		if parsed, err := pemcert.ParseLeaf(c.Certificate); err == nil {
@@ -374,26 +393,17 @@ func (r *certificateResource) checkHostnameLimit(ctx context.Context, zoneID str
 }
 
 func (r *certificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan, cfg certificateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, ctx, cancel := decodeWithin[certificateModel](ctx, req.Plan, timeouts.Value.Create, certificateCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	var cfg certificateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, certificateCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	ctx = cfapi.RedactLogs(ctx, nil) // the key is in scope here: never let an error text log it
 
 	zoneID := plan.ZoneID.ValueString()
-	keyPEM, keyAttr := plan.PrivateKey.ValueString(), "private_key"
-	if keyPEM == "" {
-		keyPEM, keyAttr = cfg.PrivateKeyWO.ValueString(), "private_key_wo"
-	}
+	keyPEM, keyAttr := privateKey(plan, cfg)
 	if keyPEM == "" {
 		resp.Diagnostics.AddAttributeError(path.Root(keyAttr), summaryKeyValueMissing, keyValueMissingDetail(keyAttr))
 		return
@@ -402,7 +412,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	// so is the zone, when its ID was not known at plan time.
 	_, zoneDiags := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
 	resp.Diagnostics.Append(zoneDiags...)
-	findings := pemcert.CheckCertificate(plan.Certificate.ValueString(), time.Now(), 0)
+	findings := pemcert.CheckCertificate(plan.Certificate.ValueString(), r.data.now(), 0)
 	addFindings(&resp.Diagnostics, path.Root("certificate"), onlyErrors(findings))
 	if !hasErrorFinding(findings) {
 		keyFindings := append(pemcert.CheckKey(keyPEM), pemcert.CheckPair(plan.Certificate.ValueString(), keyPEM)...)
@@ -500,7 +510,7 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 		if attempt >= uploadAttempts {
 			return cfapi.Certificate{}, fmt.Errorf("%w (gave up after %d uploads; none was stored)", err, attempt)
 		}
-		if err := sleepCtx(ctx, delay); err != nil {
+		if err := pause.For(ctx, delay); err != nil {
 			return cfapi.Certificate{}, err
 		}
 		delay *= 2
@@ -534,7 +544,7 @@ func (r *certificateResource) findByFingerprint(ctx context.Context, zoneID, fin
 		return cfapi.Certificate{}, false, err
 	}
 	for _, c := range certs {
-		if c.Status == cfapi.StatusDeleted || c.Status == cfapi.StatusPendingDeletion {
+		if isDeletedStatus(c.Status) {
 			continue
 		}
 		if parsed, err := pemcert.ParseLeaf(c.Certificate); err == nil && pemcert.SHA256Fingerprint(parsed) == fingerprint {
@@ -585,7 +595,7 @@ func (r *certificateResource) waitActive(ctx context.Context, zoneID string, c c
 		}
 		return false, got.Status, nil
 	})
-	if err != nil && strings.Contains(err.Error(), "timed out waiting") {
+	if errors.Is(err, context.DeadlineExceeded) {
 		err = fmt.Errorf("%w. Cloudflare usually deploys a certificate within minutes; raise timeouts.create if your zone needs longer. "+
 			"The certificate stays in state as tainted and is replaced by the next apply", err)
 	}
@@ -593,22 +603,15 @@ func (r *certificateResource) waitActive(ctx context.Context, zoneID string, c c
 }
 
 func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state certificateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, ctx, cancel := decodeWithin[certificateModel](ctx, req.State, timeouts.Value.Read, certificateReadTimeout, &resp.Diagnostics)
 	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, certificateReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
 	got, err := r.data.certificates.Get(ctx, r.kind, zoneID, id)
-	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusDeleted || got.Status == cfapi.StatusPendingDeletion)) {
+	if cfapi.IsNotFound(err) || (err == nil && isDeletedStatus(got.Status)) {
 		tflog.Warn(ctx, "Certificate is gone; removing it from state", map[string]any{"zone_id": zoneID, "certificate_id": id})
 		resp.State.RemoveResource(ctx)
 		return
@@ -619,8 +622,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	cert, err := pemcert.ParseLeaf(got.Certificate)
 	if err != nil {
-		resp.Diagnostics.AddError("Unreadable Certificate From Cloudflare",
-			fmt.Sprintf("Cloudflare returned %s %s with a certificate that cannot be parsed: %s. Please report this.", r.kind, id, err))
+		addUnreadableCertificateError(&resp.Diagnostics, r.kind, zoneID, id, err)
 		return
 	}
 	if state.Certificate.IsNull() || !pemcert.SemanticallyEqual(state.Certificate.ValueString(), got.Certificate) {
@@ -646,10 +648,7 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	keyPEM, keyAttr := plan.PrivateKey.ValueString(), "private_key"
-	if keyPEM == "" {
-		keyPEM, keyAttr = cfg.PrivateKeyWO.ValueString(), "private_key_wo"
-	}
+	keyPEM, keyAttr := privateKey(plan, cfg)
 	if keyPEM != "" {
 		addFindings(&resp.Diagnostics, path.Root(keyAttr), onlyErrors(append(pemcert.CheckKey(keyPEM), pemcert.CheckPair(plan.Certificate.ValueString(), keyPEM)...)))
 		if resp.Diagnostics.HasError() {
@@ -661,20 +660,19 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state certificateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, certificateDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	state, ctx, cancel := decodeWithin[certificateModel](ctx, req.State, timeouts.Value.Delete, certificateDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, id := state.ZoneID.ValueString(), state.ID.ValueString()
 	ctx = tflog.SetField(ctx, "certificate_id", id)
+	if r.kind == cfapi.HostnameCertificate {
+		r.waitHostnamesOff(ctx, zoneID, id, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	err := r.requestDeletion(ctx, zoneID, id)
 	r.data.certificates.Invalidate(r.kind, zoneID)
 	if err == nil || cfapi.IsNotFound(err) {
@@ -686,7 +684,8 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	if err != nil {
 		if r.kind == cfapi.HostnameCertificate && isInUse(err) {
 			resp.Diagnostics.AddError("Hostname Certificate Still Bound",
-				fmt.Sprintf("Hostname certificate %s cannot be deleted while hostnames are bound to it. Cloudflare says: %s\n\n"+
+				fmt.Sprintf("Hostname certificate %s cannot be deleted while hostnames are bound to it; the deletion was retried for a while "+
+					"in case their removal was still finishing. Cloudflare says: %s\n\n"+
 					"Remove or move those bindings first (cfaop_hostname_binding resources, or bindings made outside Terraform); "+
 					"when a binding in this configuration references the certificate, Terraform orders that for you.", id, apiMessages(err)))
 			return
@@ -719,9 +718,16 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 // A certificate already pending deletion (1414) needs no new request: the
 // caller waits for the deletion to finish either way.
 func (r *certificateResource) requestDeletion(ctx context.Context, zoneID, id string) error {
+	start := time.Now()
 	for {
 		err := r.data.client.DeleteCertificate(ctx, r.kind, zoneID, id)
 		switch {
+		case r.kind == cfapi.HostnameCertificate && isInUse(err):
+			// Removals Cloudflare accepted may not count yet.
+			if r.retryInUse(ctx, zoneID, id, start, err) {
+				continue
+			}
+			return err
 		case cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion):
 			tflog.Info(ctx, "Certificate is already being deleted")
 			return nil

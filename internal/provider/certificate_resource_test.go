@@ -339,6 +339,7 @@ import {
 // A write-only key is never in plan or state, so its encoding cannot show
 // as a change; the certificate beside it follows the same rule as above.
 func TestAccCertificate_writeOnlyKeyEncodingPlansNothing(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	pair := testcerts.NewLeaf(t, testcerts.WithRSA(2048))
 	cfg := func(certPEM, keyPEM string) string {

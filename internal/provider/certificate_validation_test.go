@@ -5,6 +5,7 @@ import (
 	"crypto/elliptic"
 	"crypto/x509"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -89,7 +90,7 @@ func TestAccCertificate_validationErrors(t *testing.T) {
 				Config: certConfig(env, zoneCertKind, good.CertPEM, "private_key_wo", good.KeyPEM,
 					fmt.Sprintf("private_key_wo_version = 1\n  private_key = %q", good.KeyPEM)),
 				PlanOnly:    true,
-				ExpectError: wrapped("Both private_key and private_key_wo are set."),
+				ExpectError: wrapped(`Attribute "private_key_wo" cannot be specified when "private_key" is specified`),
 			}},
 		})
 	})
@@ -157,6 +158,7 @@ func TestCertificate_planWarnings(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			got := planWarnings(t, "cfaop_zone_certificate", map[string]tftypes.Value{
 				"zone_id":     tftypes.NewValue(tftypes.String, "023e105f4ecef8ad9ca31a8372d0c353"),
 				"certificate": tftypes.NewValue(tftypes.String, tc.pair.CertPEM),
@@ -204,6 +206,9 @@ func planWarnings(t *testing.T, typeName string, set map[string]tftypes.Value) [
 	provCfg, _ := tfprotov6.NewDynamicValue(provType, nullObjectWith(provType, map[string]tftypes.Value{
 		"api_token": tftypes.NewValue(tftypes.String, testAPIToken),
 		"base_url":  tftypes.NewValue(tftypes.String, "http://127.0.0.1:9/client/v4"),
+		// Nothing listens there: the plan-time reads fail at once instead
+		// of after the retries, which add nothing but time here.
+		"max_retries": tftypes.NewValue(tftypes.Number, 0),
 	}))
 	c, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: &provCfg})
 	if err != nil {
@@ -244,4 +249,64 @@ func nullObjectWith(objType tftypes.Object, set map[string]tftypes.Value) tftype
 		}
 	}
 	return tftypes.NewValue(objType, vals)
+}
+
+// A Terraform that supports write-only attributes is pointed from
+// private_key to private_key_wo; a configuration that already uses the
+// write-only key, or a Terraform without them, gets no such warning.
+func TestCertificate_preferWriteOnlyKey(t *testing.T) {
+	t.Parallel()
+	pair := testcerts.NewLeaf(t)
+	ctx := context.Background()
+	server := providerserver.NewProtocol6(New("test")())()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objType := schemas.ResourceSchemas["cfaop_zone_certificate"].ValueType().(tftypes.Object)
+	base := map[string]tftypes.Value{
+		"zone_id":     tftypes.NewValue(tftypes.String, "023e105f4ecef8ad9ca31a8372d0c353"),
+		"certificate": tftypes.NewValue(tftypes.String, pair.CertPEM),
+	}
+	with := func(attrs map[string]tftypes.Value) tftypes.Value {
+		set := maps.Clone(base)
+		maps.Copy(set, attrs)
+		return nullObjectWith(objType, set)
+	}
+	stored := with(map[string]tftypes.Value{"private_key": tftypes.NewValue(tftypes.String, pair.KeyPEM)})
+	writeOnly := with(map[string]tftypes.Value{
+		"private_key_wo":         tftypes.NewValue(tftypes.String, pair.KeyPEM),
+		"private_key_wo_version": tftypes.NewValue(tftypes.Number, 1),
+	})
+	for _, tc := range []struct {
+		name      string
+		config    tftypes.Value
+		writeOnly bool
+		want      string
+	}{
+		{"private_key where write-only attributes work", stored, true, "Available Write-Only Attribute Alternative"},
+		{"private_key on an older Terraform", stored, false, ""},
+		{"private_key_wo", writeOnly, true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dv, err := tfprotov6.NewDynamicValue(objType, tc.config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{
+				TypeName: "cfaop_zone_certificate", Config: &dv,
+				ClientCapabilities: &tfprotov6.ValidateResourceConfigClientCapabilities{WriteOnlyAttributesAllowed: tc.writeOnly},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range resp.Diagnostics {
+				got = append(got, d.Summary)
+			}
+			if strings.Join(got, "|") != tc.want {
+				t.Fatalf("diagnostics %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -178,17 +177,6 @@ func sortCertificates(certs []cfapi.Certificate) {
 	})
 }
 
-// isDeletedStatus reports whether a certificate is deleted or being deleted.
-func isDeletedStatus(status string) bool {
-	return status == cfapi.StatusDeleted || status == cfapi.StatusPendingDeletion
-}
-
-// addUnreadableCertificateError reports a certificate from Cloudflare that cannot be parsed.
-func addUnreadableCertificateError(diags *diag.Diagnostics, kind cfapi.CertificateKind, zoneID, id string, err error) {
-	diags.AddError("Unreadable Certificate From Cloudflare",
-		fmt.Sprintf("Cloudflare returned %s %s in zone %s with a certificate that cannot be parsed: %s. Please report this.", kind, id, zoneID, err))
-}
-
 func (d *certificatesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + d.typeSuffix
 }
@@ -200,7 +188,7 @@ func (d *certificatesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only list certificates with this status, e.g. `active`. One of `" + strings.Join(certificateStatuses, "`, `") + "`. " +
@@ -241,7 +229,7 @@ func (d *certificatesDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	sortCertificates(certs)
-	now := time.Now()
+	now := d.data.now()
 	m.Certificates = []certificateItemModel{}
 	for _, c := range certs {
 		if (status != "" && c.Status != status) || (!includeDeleted && isDeletedStatus(c.Status)) {

@@ -140,3 +140,9 @@ func apiMessages(err error) string {
 	}
 	return strings.Join(msgs, "; ")
 }
+
+// addUnreadableCertificateError reports a certificate from Cloudflare that cannot be parsed.
+func addUnreadableCertificateError(diags *diag.Diagnostics, kind cfapi.CertificateKind, zoneID, id string, err error) {
+	diags.AddError("Unreadable Certificate From Cloudflare",
+		fmt.Sprintf("Cloudflare returned %s %s in zone %s with a certificate that cannot be parsed: %s. Please report this.", kind, id, zoneID, err))
+}

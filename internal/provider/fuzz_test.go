@@ -43,7 +43,7 @@ func FuzzZoneIDValidator(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		want := len(s) == 32 && isLowerHex(s)
-		diags := validate(zoneIDValidator{}, s)
+		diags := validate(zoneIDValidator, s)
 		if got := !diags.HasError(); got != want {
 			t.Fatalf("zone ID %q: accepted=%t, want %t", s, got, want)
 		}
@@ -75,9 +75,16 @@ func FuzzCertificateIDValidator(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		want := isUUID(s) || len(s) == 32 && isLowerHex(s)
-		diags := validate(certificateIDValidator{}, s)
+		diags := validate(certificateIDValidator, s)
 		if got := !diags.HasError(); got != want {
 			t.Fatalf("certificate ID %q: accepted=%t, want %t", s, got, want)
+		}
+		summary := "Invalid Certificate ID"
+		if lower := strings.ToLower(s); lower != s && (isUUID(lower) || len(lower) == 32 && isLowerHex(lower)) {
+			summary = "Certificate ID Must Be Lower Case"
+		}
+		if diags.HasError() && diags[0].Summary() != summary {
+			t.Fatalf("certificate ID %q: summary %q, want %q", s, diags[0].Summary(), summary)
 		}
 	})
 }

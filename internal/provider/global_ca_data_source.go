@@ -135,7 +135,7 @@ func (d *globalCADataSource) Read(ctx context.Context, req datasource.ReadReques
 				"Cloudflare's client certificates. Point url at the CA certificate, not a leaf.", url, cert.Subject, fingerprint))
 		return
 	}
-	if now := time.Now(); now.After(cert.NotAfter) {
+	if now := d.data.now(); now.After(cert.NotAfter) {
 		resp.Diagnostics.AddError("Origin-Pull CA Expired",
 			fmt.Sprintf("The CA at %s (subject %s) expired on %s. An origin that trusts only this CA refuses Cloudflare's pulls. "+
 				"Download the current CA from %s.", url, cert.Subject, cert.NotAfter.UTC().Format(time.RFC3339), defaultGlobalCAURL))

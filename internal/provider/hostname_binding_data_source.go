@@ -37,7 +37,7 @@ func (d *hostnameBindingDataSource) Schema(_ context.Context, _ datasource.Schem
 			"which certificate Cloudflare presents for a hostname. A hostname without an association is an error.",
 		Attributes: map[string]schema.Attribute{
 			"id":                 schema.StringAttribute{MarkdownDescription: "`<zone_id>/<hostname>`.", Computed: true},
-			"zone_id":            schema.StringAttribute{MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).", Required: true, Validators: []validatorString{zoneIDValidator{}}},
+			"zone_id":            schema.StringAttribute{MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters).", Required: true, Validators: []validatorString{zoneIDValidator}},
 			"hostname":           schema.StringAttribute{MarkdownDescription: "The hostname, lowercase and fully qualified.", Required: true, Validators: []validatorString{hostnameValidator{}}},
 			"certificate_id":     schema.StringAttribute{MarkdownDescription: "ID of the bound hostname certificate.", Computed: true},
 			"enabled":            schema.BoolAttribute{MarkdownDescription: "Whether the association is enabled.", Computed: true},

@@ -42,8 +42,11 @@ type hostnameBindingModel struct {
 	ZoneID   types.String `tfsdk:"zone_id"`
 	Hostname types.String `tfsdk:"hostname"`
 	bindingValues
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	WaitForDeployment types.Bool     `tfsdk:"wait_for_deployment"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
+
+func (m hostnameBindingModel) operationTimeouts() timeouts.Value { return m.Timeouts }
 
 // bindingValues is what Cloudflare reports about an association; the
 // resource and the data source share it and its mapper.
@@ -93,7 +96,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource.",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"hostname": schema.StringAttribute{
@@ -105,7 +108,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 			"certificate_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the `cfaop_hostname_certificate` to present; it must be a hostname certificate of the binding's zone (a zone-level certificate or another zone's certificate is refused before anything is written). At most 100 hostnames per certificate. Changing it updates the binding in place.",
 				Required:            true,
-				Validators:          []validatorString{certificateIDValidator{}},
+				Validators:          []validatorString{certificateIDValidator},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether Cloudflare presents the certificate for this hostname. `false` keeps the association but disables it. Defaults to `true`.",
@@ -113,8 +116,17 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed:            true,
 				Default:             booldefault.StaticBool(true),
 			},
+			"wait_for_deployment": schema.BoolAttribute{
+				MarkdownDescription: "Whether create and update wait until Cloudflare reports the association `active`, and destroy until it is gone. " +
+					"Defaults to `true`. With `false`, every write returns as soon as Cloudflare accepted it, and one `cfaop_hostname_deployment` " +
+					"waits for all of a zone's bindings at once: see the guide *Scaling hostname bindings*. Deleting a certificate still waits " +
+					"until the hostnames this run moved off it are active on their new one, so rotations keep their zero gap either way. Changing it writes nothing.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Deployment status of the association: `pending_deployment`, `active`, `pending_deletion`, ... Create and update wait for `active`.",
+				MarkdownDescription: "Deployment status of the association: `pending_deployment`, `active`, `pending_deletion`, ... Create and update wait for `active` unless `wait_for_deployment` is `false`.",
 				Computed:            true,
 			},
 			"certificate_status": schema.StringAttribute{
@@ -269,7 +281,7 @@ func asWarnings(in diag.Diagnostics) diag.Diagnostics {
 func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, zoneName, certID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	c, err := r.data.certificates.Get(ctx, cfapi.HostnameCertificate, zoneID, certID)
-	if err == nil && c.Status != cfapi.StatusDeleted && c.Status != cfapi.StatusPendingDeletion {
+	if err == nil && !isDeletedStatus(c.Status) {
 		return diags
 	}
 	if err != nil && !cfapi.IsNotFound(err) {
@@ -309,32 +321,41 @@ func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, 
 }
 
 func (r *hostnameBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	r.save(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
 func (r *hostnameBindingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	var prior hostnameBindingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.save(ctx, req.Plan, &prior, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
-// save writes the planned association within the timeout that timeoutOf
-// picks, and records it in state once Cloudflare accepted it.
-func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
-	timeoutOf func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)) {
-	var plan hostnameBindingModel
-	diags.Append(p.Get(ctx, &plan)...)
+// save writes the planned association within the timeout that pick
+// picks, and records it in state once Cloudflare accepted it. prior is the
+// state an update starts from, nil for a create.
+func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, prior *hostnameBindingModel, state *tfsdk.State, diags *diag.Diagnostics, pick timeoutPick) {
+	plan, opCtx, cancel := decodeWithin[hostnameBindingModel](ctx, p, pick, bindingWriteTimeout, diags)
+	defer cancel()
 	if diags.HasError() {
 		return
 	}
-	timeout, d := timeoutOf(plan.Timeouts, ctx, bindingWriteTimeout)
-	diags.Append(d...)
-	if diags.HasError() {
+	if prior != nil && bindingUnchanged(plan, *prior) {
+		// Only wait_for_deployment changed: nothing to write.
+		plan.bindingValues = prior.bindingValues
+		diags.Append(state.Set(ctx, plan)...)
 		return
 	}
-	r.write(ctx, timeout, &plan, diags)
+	r.write(opCtx, &plan, diags)
 	if plan.ID.IsUnknown() {
 		return
+	}
+	if prior != nil && !plan.WaitForDeployment.ValueBool() && prior.CertificateID.ValueString() != plan.CertificateID.ValueString() {
+		r.data.registry.leaving(plan.ZoneID.ValueString(), prior.CertificateID.ValueString(), plan.Hostname.ValueString())
 	}
 	diags.Append(state.Set(ctx, plan)...)
 }
@@ -342,9 +363,7 @@ func (r *hostnameBindingResource) save(ctx context.Context, p tfsdk.Plan, state 
 // write sends the association through the zone's batch and waits until it
 // is active. Once Cloudflare accepted it, m holds what Cloudflare reports
 // (also when the wait fails); m.ID stays unknown when nothing was applied.
-func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Duration, m *hostnameBindingModel, diags *diag.Diagnostics) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+func (r *hostnameBindingResource) write(ctx context.Context, m *hostnameBindingModel, diags *diag.Diagnostics) {
 	zoneID, hostname, certID := m.ZoneID.ValueString(), m.Hostname.ValueString(), m.CertificateID.ValueString()
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
 	ctx = tflog.SetField(ctx, "hostname", hostname)
@@ -362,6 +381,7 @@ func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Durati
 	if diags.HasError() {
 		return
 	}
+	r.data.associations.forget(zoneID, hostname)
 	put, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Enabled: m.Enabled.ValueBool()})
 	if err != nil {
 		if cfapi.HasCode(err, cfapi.CodeInvalidCertificate) || cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion) {
@@ -376,45 +396,39 @@ func (r *hostnameBindingResource) write(ctx context.Context, timeout time.Durati
 	// Recorded before waiting: if the wait fails, Terraform keeps the binding
 	// (tainted) instead of forgetting an association that exists.
 	m.set(zoneID, hostname, put)
-	got, err := r.waitActive(ctx, zoneID, hostname, certID)
-	if got.Hostname != "" {
+	if !m.WaitForDeployment.ValueBool() {
+		return
+	}
+	err = r.data.associations.waitActive(ctx, zoneID, map[string]string{hostname: certID})
+	if got, ok := r.data.associations.lastSeen(zoneID, hostname); ok && got.CertID == certID {
 		m.set(zoneID, hostname, got)
 	}
 	if err != nil {
-		diags.AddError("Hostname Binding Did Not Become Active", err.Error())
+		diags.AddError("Hostname Binding Did Not Become Active",
+			fmt.Sprintf("Waiting for the association of %s with %s to become active: %s. Raise timeouts.create or timeouts.update, "+
+				"or set wait_for_deployment = false and wait with a cfaop_hostname_deployment.", hostname, certID, err))
 	}
 }
 
-func (r *hostnameBindingResource) waitActive(ctx context.Context, zoneID, hostname, certID string) (cfapi.Binding, error) {
-	var last cfapi.Binding
-	_, err := r.data.poll.waitFor(ctx, fmt.Sprintf("the association of %s with %s to become active", hostname, certID), func(ctx context.Context) (bool, string, error) {
-		got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
-		if err != nil {
-			return false, "", err
-		}
-		last = got
-		return got.Status == cfapi.StatusActive && got.CertID == certID, got.Status, nil
-	})
-	return last, err
+// bindingUnchanged reports whether plan writes nothing that state holds.
+func bindingUnchanged(plan, state hostnameBindingModel) bool {
+	return plan.CertificateID.Equal(state.CertificateID) && plan.Enabled.Equal(state.Enabled) &&
+		plan.Hostname.Equal(state.Hostname) && plan.ZoneID.Equal(state.ZoneID)
 }
 
 func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state hostnameBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, ctx, cancel := decodeWithin[hostnameBindingModel](ctx, req.State, timeouts.Value.Read, bindingReadTimeout, &resp.Diagnostics)
 	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, bindingReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, hostname := state.ZoneID.ValueString(), state.Hostname.ValueString()
 	got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
-	if cfapi.IsNotFound(err) || (err == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)) {
+	if err == nil || cfapi.IsNotFound(err) {
+		r.data.associations.remember(zoneID, hostname, got, err != nil)
+	}
+	if cfapi.IsNotFound(err) || (err == nil && isDeletedStatus(got.Status)) {
 		tflog.Warn(ctx, "Hostname association is gone; removing it from state", map[string]any{"zone_id": zoneID, "hostname": hostname})
 		resp.State.RemoveResource(ctx)
 		return
@@ -424,26 +438,23 @@ func (r *hostnameBindingResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	state.set(zoneID, hostname, got)
+	if state.WaitForDeployment.IsNull() {
+		state.WaitForDeployment = types.BoolValue(true) // imported or moved: the default
+	}
 	r.data.limits.knowAssociation(got.CertID, zoneID+"/"+hostname)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 // Delete removes the association (enabled: null) and waits until it is gone.
 func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state hostnameBindingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, bindingWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	state, ctx, cancel := decodeWithin[hostnameBindingModel](ctx, req.State, timeouts.Value.Delete, bindingWriteTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID, hostname, certID := state.ZoneID.ValueString(), state.Hostname.ValueString(), state.CertificateID.ValueString()
 	ctx = tflog.SetField(ctx, "hostname", hostname)
+	r.data.associations.forget(zoneID, hostname)
 	_, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Remove: true})
 	if cfapi.IsNotFound(err) {
 		return
@@ -454,7 +465,7 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 		// be deleted once no association uses it, so the association is
 		// most likely gone already; a read tells.
 		got, rerr := r.data.client.GetBinding(ctx, zoneID, hostname)
-		if cfapi.IsNotFound(rerr) || (rerr == nil && (got.Status == cfapi.StatusPendingDeletion || got.Status == cfapi.StatusDeleted)) {
+		if cfapi.IsNotFound(rerr) || (rerr == nil && isDeletedStatus(got.Status)) {
 			return
 		}
 	}
@@ -462,18 +473,14 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 		addAPIError(&resp.Diagnostics, r.data, "Cannot Remove Hostname Binding", fmt.Sprintf("Removing the association of %s in zone %s", hostname, zoneID), err)
 		return
 	}
-	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("the association of %s to be removed", hostname), func(ctx context.Context) (bool, string, error) {
-		got, err := r.data.client.GetBinding(ctx, zoneID, hostname)
-		if cfapi.IsNotFound(err) {
-			return true, "gone", nil
-		}
-		if err != nil {
-			return false, "", err
-		}
-		return got.Status == cfapi.StatusDeleted, got.Status, nil
-	})
-	if err != nil {
-		resp.Diagnostics.AddError("Hostname Binding Removal Did Not Finish", err.Error())
+	if !state.WaitForDeployment.IsNull() && !state.WaitForDeployment.ValueBool() {
+		// The certificate's deletion is retried until the removal is done.
+		r.data.registry.removing(zoneID, certID)
+		return
+	}
+	if err := r.data.associations.waitOff(ctx, zoneID, certID, []string{hostname}); err != nil {
+		resp.Diagnostics.AddError("Hostname Binding Removal Did Not Finish",
+			fmt.Sprintf("Waiting for the association of %s to be removed: %s. Raise timeouts.delete and run terraform destroy again.", hostname, err))
 	}
 }
 

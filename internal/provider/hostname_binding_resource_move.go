@@ -153,7 +153,8 @@ func (r *hostnameBindingResource) moveFromCloudflare(ctx context.Context, req re
 			CreatedAt:         types.StringValue(moveTime(src.CreatedAt, "")),
 			UpdatedAt:         types.StringValue(moveTime(src.UpdatedAt, "")),
 		},
-		Timeouts: tos,
+		WaitForDeployment: types.BoolValue(true),
+		Timeouts:          tos,
 	})...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetState, resp.TargetIdentity)...)
 }

@@ -90,6 +90,11 @@ var identityCases = []identityCase{
 		identity: map[string]string{"zone_id": moveTestZoneID, "hostname": "app.example.com"},
 		state:    map[string]string{"zone_id": moveTestZoneID, "hostname": "app.example.com", "id": moveTestZoneID + "/app.example.com"},
 	},
+	{
+		typ: "cfaop_hostname_deployment", id: moveTestZoneID + "/app.example.com,api.example.com",
+		identity: map[string]string{"zone_id": moveTestZoneID},
+		state:    map[string]string{"zone_id": moveTestZoneID, "id": moveTestZoneID},
+	},
 }
 
 type importResult struct {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestAccIPRangesDataSource_basic(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	const addr = "data.cfaop_ip_ranges.test"
 	checks := []statecheck.StateCheck{
@@ -44,6 +45,7 @@ func TestAccIPRangesDataSource_basic(t *testing.T) {
 
 // The lists a test configures on the emulator are what the data source reads.
 func TestAccIPRangesDataSource_configured(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	if err := env.emu.SetIPRanges(emulator.IPRanges{IPv4CIDRs: []string{"127.0.0.1/32"}, IPv6CIDRs: []string{"::1/128"}}); err != nil {

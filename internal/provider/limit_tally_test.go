@@ -7,6 +7,7 @@ import (
 )
 
 func TestLimitTally_uploads(t *testing.T) {
+	t.Parallel()
 	tally := newLimitTally()
 	live := map[string]bool{"a": true, "b": true}
 	if total, planned := tally.addUpload("z1", "c", live); total != 3 || planned != 1 {
@@ -33,6 +34,7 @@ func TestLimitTally_uploads(t *testing.T) {
 }
 
 func TestLimitTally_associations(t *testing.T) {
+	t.Parallel()
 	tally := newLimitTally()
 	tally.knowAssociation("cert", "zone/a.example.com")
 	tally.knowAssociation("cert", "zone/a.example.com") // read twice: once

@@ -117,7 +117,7 @@ func goValues(t *testing.T, v tftypes.Value) any {
 		var f float64
 		err = v.As(&f)
 		out = int64(f)
-	case v.Type().Is(tftypes.Object{}):
+	case v.Type().Is(tftypes.Object{}), v.Type().Is(tftypes.Map{}):
 		var m map[string]tftypes.Value
 		err = v.As(&m)
 		obj := map[string]any{}
@@ -374,17 +374,18 @@ func TestMoveState_hostnameBindingFromCloudflare(t *testing.T) {
 		}),
 	})
 	wantState(t, got, map[string]any{
-		"id":                 moveTestZoneID + "/app.example.com",
-		"zone_id":            moveTestZoneID,
-		"hostname":           "app.example.com",
-		"certificate_id":     "b0a4e5c3-56d1-4e42-9d55-9a8a3a6f7b10",
-		"enabled":            false, // the association's own value wins
-		"status":             "active",
-		"certificate_status": "active",
-		"expires_on":         "2030-01-01T00:00:00Z",
-		"created_at":         "2025-03-01T10:21:00Z",
-		"updated_at":         "2025-03-02T08:00:00Z",
-		"timeouts":           nil,
+		"id":                  moveTestZoneID + "/app.example.com",
+		"zone_id":             moveTestZoneID,
+		"hostname":            "app.example.com",
+		"certificate_id":      "b0a4e5c3-56d1-4e42-9d55-9a8a3a6f7b10",
+		"enabled":             false, // the association's own value wins
+		"status":              "active",
+		"certificate_status":  "active",
+		"expires_on":          "2030-01-01T00:00:00Z",
+		"created_at":          "2025-03-01T10:21:00Z",
+		"updated_at":          "2025-03-02T08:00:00Z",
+		"wait_for_deployment": true, // the default: moved bindings keep waiting
+		"timeouts":            nil,
 	})
 }
 
@@ -504,6 +505,7 @@ func TestMoveState_makesNoAPIRequest(t *testing.T) {
 // zone ID, certificate ID or hostname not of its form is refused by every
 // mover with a diagnostic naming the attribute.
 func TestMoveState_craftedPathValuesAreRefused(t *testing.T) {
+	t.Parallel()
 	p := testcerts.NewLeaf(t)
 	server := unconfiguredServer(t)
 	withValue := func(src map[string]any, key string, v any) map[string]any {

@@ -59,6 +59,11 @@ func caFileParameter(server, directive string) function.StringParameter {
 	}
 }
 
+// verifyDepthParameter stays a Number checked by origincfg.VerifyDepth
+// rather than an Int64Parameter with int64validator.Between: an Int64
+// parameter refuses 1.5 with the framework's generic conversion error before
+// any validator runs, and Between's "must be between 1 and 10" does not say
+// what the depth counts or which value fits the global CA.
 func verifyDepthParameter(directive string) function.NumberParameter {
 	return function.NumberParameter{
 		Name: "verify_depth",

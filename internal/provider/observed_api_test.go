@@ -26,6 +26,7 @@ import (
 // A binding removed outside Terraform reads as 404/1553: refresh drops it
 // from state and the plan creates it again; the data source names the cause.
 func TestAccHostnameBinding_goneOutsideTerraformIs1553Drift(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	f := newBindingFixture(t, env, "a")
@@ -74,6 +75,7 @@ data "cfaop_hostname_binding" "none" {
 // create timeout shorter than the deployment) is destroyed anyway: the delete
 // meets 1434, waits until the certificate is active and deletes it.
 func TestAccCertificate_destroyWhilePendingDeploymentWaitsFor1434(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	const deploy = 6 * time.Second
@@ -137,6 +139,7 @@ resource "cfaop_hostname_certificate" "h" {
 // Cloudflare's 409 for concurrent zone-certificate writes; each refused write
 // is repeated, and apply and destroy succeed.
 func TestAccZoneCertificate_parallelWritesRetry409(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	env.emu.SetZoneCertWriteTime(300 * time.Millisecond)
@@ -189,6 +192,7 @@ resource "cfaop_zone_certificate" "c%d" {
 // A zone without zone certificates lists "result": null; the data source
 // answers an empty list.
 func TestAccCertificatesDataSource_emptyZoneIsEmptyList(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	resource.Test(t, resource.TestCase{

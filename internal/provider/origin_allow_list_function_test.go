@@ -18,6 +18,7 @@ import (
 )
 
 func TestOriginAllowListFunctionRun(t *testing.T) {
+	t.Parallel()
 	got, funcErr := runFunction(t, NewOriginAllowListFunction(), types.StringUnknown(), types.StringValue("nginx"), stringList("2400:cb00::/32", "127.0.0.1/32"))
 	if funcErr != nil || !got.Equal(types.StringValue(origincfg.GeneratedComment+"\nallow 127.0.0.1/32;\nallow 2400:cb00::/32;\ndeny all;\n")) {
 		t.Fatalf("nginx: %v %v", got, funcErr)
@@ -45,6 +46,7 @@ func TestOriginAllowListFunctionRun(t *testing.T) {
 }
 
 func TestNftablesAllowListFunctionRun(t *testing.T) {
+	t.Parallel()
 	ports := types.ListValueMust(types.NumberType, []attr.Value{types.NumberValue(big.NewFloat(443))})
 	got, funcErr := runFunction(t, NewNftablesAllowListFunction(), types.StringUnknown(), stringList("127.0.0.1/32"), ports)
 	if funcErr != nil || !strings.Contains(got.(types.String).ValueString(), "tcp dport { 443 } ip saddr @cloudflare_ipv4 accept") {
@@ -60,6 +62,7 @@ func TestNftablesAllowListFunctionRun(t *testing.T) {
 }
 
 func TestClientVerificationFunctionRun(t *testing.T) {
+	t.Parallel()
 	args := func(mode, header, log string) []attr.Value {
 		return []attr.Value{types.StringValue("/etc/ca.pem"), types.NumberValue(big.NewFloat(1)), types.StringValue(mode), types.StringValue(header), types.StringValue(log)}
 	}
@@ -89,6 +92,7 @@ func TestClientVerificationFunctionRun(t *testing.T) {
 
 // The functions from HCL, with the allow list fed by cfaop_ip_ranges.
 func TestAccOriginAllowListFunction(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	if err := env.emu.SetIPRanges(emulator.IPRanges{IPv4CIDRs: []string{"127.0.0.1/32"}, IPv6CIDRs: []string{"::1/128"}}); err != nil {

@@ -41,6 +41,7 @@ func probeOrigin(t *testing.T, clientAuth tls.ClientAuthType) (addr string, serv
 }
 
 func TestAccOriginProbeDataSource_lockedAndOpen(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	locked, lockedCA := probeOrigin(t, tls.RequireAndVerifyClientCert)
 	open, _ := probeOrigin(t, tls.NoClientCert)
@@ -84,6 +85,7 @@ data "cfaop_origin_probe" "open" {
 }
 
 func TestAccOriginProbeDataSource_badInput(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	probe := func(attrs string) string {
 		return env.config(`data "cfaop_origin_probe" "x" {` + "\n" + attrs + "\n}")
@@ -105,6 +107,7 @@ func TestAccOriginProbeDataSource_badInput(t *testing.T) {
 // certificate makes the plan warn; a locked one passes. Check warnings are
 // only visible in the CLI's output.
 func TestAccOriginProbeDataSource_checkBlock(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	tf := newTerraformCLI(t)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"crypto"
+	"encoding/pem"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -137,4 +138,10 @@ func sameKey(a, b string) bool {
 	}
 	ea, ok := ka.(interface{ Equal(crypto.PrivateKey) bool })
 	return ok && ea.Equal(kb)
+}
+
+// canonicalPEM re-encodes a certificate, so what is sent never carries the
+// configuration's whitespace or surrounding text.
+func canonicalPEM(der []byte) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }

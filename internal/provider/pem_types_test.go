@@ -16,6 +16,7 @@ import (
 // too. No way of printing a private key value may show a line of the key, in
 // its own form or PKCS#8.
 func TestPrivateKeyPEM_neverPrintsTheKey(t *testing.T) {
+	t.Parallel()
 	for name, pair := range map[string]testcerts.Pair{
 		"RSA":     testcerts.MustLeaf(testcerts.WithRSA(2048)),
 		"ECDSA":   testcerts.MustLeaf(),
@@ -59,6 +60,7 @@ func TestPrivateKeyPEM_neverPrintsTheKey(t *testing.T) {
 
 // Certificates are public and keep printing as strings do.
 func TestCertificatePEM_printsAsAString(t *testing.T) {
+	t.Parallel()
 	pair := testcerts.MustLeaf()
 	v := certificatePEM{StringValue: types.StringValue(pair.CertPEM)}
 	if got, want := v.String(), types.StringValue(pair.CertPEM).String(); got != want {

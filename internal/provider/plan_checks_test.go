@@ -17,6 +17,7 @@ import (
 // (terraform-plugin-testing does not show a matched error), so every
 // diagnostic is logged for the record.
 func TestAccPlanChecks(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the provider and runs the Terraform CLI")
 	}
@@ -24,7 +25,8 @@ func TestAccPlanChecks(t *testing.T) {
 	probe.needsEmulator(t)
 	cli := newTerraformCLI(t)
 
-	// setup prepares one scenario: its own emulator and working directory.
+	// setup prepares one scenario: its own emulator and working directory,
+	// so the scenarios run in parallel.
 	setup := func(t *testing.T) (*testEnv, *terraformCLI) {
 		env := newTestEnv(t)
 		tf := *cli
@@ -38,6 +40,7 @@ func TestAccPlanChecks(t *testing.T) {
 	}
 
 	t.Run("eleventh hostname certificate in a zone", func(t *testing.T) {
+		t.Parallel()
 		env, tf := setup(t)
 		for i := range 9 {
 			p := testcerts.NewLeaf(t)
@@ -60,6 +63,7 @@ func TestAccPlanChecks(t *testing.T) {
 	})
 
 	t.Run("hundred and first hostname on one certificate", func(t *testing.T) {
+		t.Parallel()
 		env, tf := setup(t)
 		p := testcerts.NewLeaf(t)
 		cert, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, env.zoneID, p.CertPEM, p.KeyPEM)
@@ -82,6 +86,7 @@ func TestAccPlanChecks(t *testing.T) {
 	})
 
 	t.Run("hostname outside the zone", func(t *testing.T) {
+		t.Parallel()
 		env, tf := setup(t)
 		cert := hostCert("a", env.zoneID, testcerts.NewLeaf(t))
 		tf.writeFile("main.tf", providerRequirements+env.config(cert+fmt.Sprintf(
@@ -91,6 +96,7 @@ func TestAccPlanChecks(t *testing.T) {
 	})
 
 	t.Run("zone ID that does not exist", func(t *testing.T) {
+		t.Parallel()
 		env, tf := setup(t)
 		const missing = "0123456789abcdef0123456789abcdef"
 		tf.writeFile("main.tf", providerRequirements+env.config(hostCert("a", missing, testcerts.NewLeaf(t))+hostCert("b", missing, testcerts.NewLeaf(t))))
@@ -105,6 +111,7 @@ func TestAccPlanChecks(t *testing.T) {
 	})
 
 	t.Run("credentials Cloudflare refuses, on twelve resources", func(t *testing.T) {
+		t.Parallel()
 		env, tf := setup(t)
 		cfg := ""
 		for i := range 6 { // six of each kind: a zone holds at most 10 hostname certificates
@@ -135,6 +142,7 @@ func TestAccPlanChecks(t *testing.T) {
 	})
 
 	t.Run("binding to a certificate of another zone, then destroy", func(t *testing.T) {
+		t.Parallel()
 		env, tf := setup(t)
 		otherZone := env.emu.ZoneID("other.example.net")
 		cfg := hostCert("other", otherZone, testcerts.NewLeaf(t)) + fmt.Sprintf(
@@ -165,6 +173,7 @@ func TestAccPlanChecks(t *testing.T) {
 	})
 
 	t.Run("ephemeral key variable not set", func(t *testing.T) {
+		t.Parallel()
 		env, tf := setup(t)
 		tf.skipBelow(1, 11, "write-only attributes")
 		p := testcerts.NewLeaf(t)
@@ -194,6 +203,7 @@ resource "cfaop_hostname_certificate" "app" {
 	})
 
 	t.Run("upper-case zone ID", func(t *testing.T) {
+		t.Parallel()
 		env, tf := setup(t)
 		upper := strings.ToUpper(env.zoneID)
 		tf.writeFile("main.tf", providerRequirements+env.config(hostCert("a", upper, testcerts.NewLeaf(t))))
@@ -202,6 +212,7 @@ resource "cfaop_hostname_certificate" "app" {
 	})
 
 	t.Run("certificate already uploaded, and the import advice", func(t *testing.T) {
+		t.Parallel()
 		env, tf := setup(t)
 		p := testcerts.NewLeaf(t)
 		existing, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, env.zoneID, p.CertPEM, p.KeyPEM)

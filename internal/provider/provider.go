@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -61,6 +60,9 @@ type cfaopProvider struct {
 	// poll is the status poll schedule; zero is the users' default (tests
 	// shorten it).
 	poll pollSchedule
+	// clock is the time the provider checks certificates against; nil is
+	// time.Now (tests set it).
+	clock func() time.Time
 }
 
 type providerModel struct {
@@ -72,23 +74,6 @@ type providerModel struct {
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
 	MaxBackoff        types.String `tfsdk:"max_backoff"`
 	ExpiryWarningDays types.Int64  `tfsdk:"certificate_expiry_warning_days"`
-}
-
-// providerData is what resources and data sources receive from Configure.
-type providerData struct {
-	client        *cfapi.Client
-	bindings      *coalesce.Coalescer
-	certificates  *certificateCache
-	zones         *zoneCheck
-	limits        *limitTally
-	sslModes      *sslModeCache          // each zone's SSL/TLS mode, read once per process
-	journal       *uploadjournal.Journal // nil when off
-	globalCAURL   string
-	expiryWarning time.Duration
-	poll          pollSchedule
-	// claimed holds "kind/zone/fingerprint" of each certificate a resource
-	// of this run creates, so that no second resource adopts it.
-	claimed sync.Map
 }
 
 func (p *cfaopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -250,6 +235,9 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 		poll:          p.poll.orDefault(),
+		clock:         p.clock,
+		associations:  newAssociationWatch(client, p.poll),
+		registry:      newBindingRegistry(),
 	}
 	tflog.Debug(ctx, "Configured Cloudflare API client", map[string]any{"base_url": client.BaseURL(), "max_retries": maxRetries})
 	resp.ResourceData = data
@@ -263,6 +251,7 @@ func (p *cfaopProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewZoneCertificateResource,
 		NewHostnameCertificateResource,
 		NewHostnameBindingResource,
+		NewHostnameDeploymentResource,
 	}
 }
 

@@ -2,9 +2,44 @@ package provider
 
 import (
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/coalesce"
+	"github.com/cfaop/terraform-provider-cfaop/internal/uploadjournal"
 )
+
+// providerData is what resources and data sources receive from Configure.
+type providerData struct {
+	client        *cfapi.Client
+	bindings      *coalesce.Coalescer
+	certificates  *certificateCache
+	zones         *zoneCheck
+	limits        *limitTally
+	sslModes      *sslModeCache          // each zone's SSL/TLS mode, read once per process
+	journal       *uploadjournal.Journal // nil when off
+	globalCAURL   string
+	expiryWarning time.Duration
+	poll          pollSchedule
+	clock         func() time.Time  // nil: time.Now; read it through now()
+	associations  *associationWatch // shared waits for hostname associations
+	registry      *bindingRegistry  // hostnames leaving certificates in this process
+	// claimed holds "kind/zone/fingerprint" of each certificate a resource
+	// of this run creates, so that no second resource adopts it.
+	claimed sync.Map
+}
+
+// now is the provider's clock. It is safe on a nil providerData, because
+// ValidateConfig may run before the provider is configured.
+func (d *providerData) now() time.Time {
+	if d == nil || d.clock == nil {
+		return time.Now()
+	}
+	return d.clock()
+}
 
 // configuredData extracts the provider's data in a resource's or data
 // source's Configure. It returns nil before the provider is configured.

@@ -17,6 +17,7 @@ const getSSL = "GET /zones/{zone_id}/settings/ssl"
 // Warnings are not visible through terraform-plugin-testing, so this runs
 // the CLI.
 func TestAccSSLMode_flexibleWarnsOncePerZone(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	tf := newTerraformCLI(t)
@@ -93,6 +94,7 @@ func firstLine(out, prefix string) string {
 // Terraform plans the resource again during the apply: the warning is in the
 // apply's output.
 func TestAccSSLMode_zoneKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	tf := newTerraformCLI(t)

@@ -10,8 +10,46 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
+
+// The provider binary for the CLI tests is built once per test binary: each
+// build links the whole plugin framework, and the tests only run it.
+var (
+	cliBuildOnce sync.Once
+	cliBuildDir  string
+	cliBinary    string
+	cliBuildErr  error
+)
+
+// cliProviderBinary builds the provider on first use and returns its path.
+// The tests run against the emulator, so it polls on the tests' short schedule.
+func cliProviderBinary() (string, error) {
+	cliBuildOnce.Do(func() {
+		if cliBuildDir, cliBuildErr = os.MkdirTemp("", "cfaop-cli-provider-"); cliBuildErr != nil {
+			return
+		}
+		bin := filepath.Join(cliBuildDir, "terraform-provider-cfaop")
+		build := exec.Command("go", "build", "-ldflags", linkShortPolls, "-o", bin, ".")
+		build.Dir = filepath.Join("..", "..")
+		if out, err := build.CombinedOutput(); err != nil {
+			cliBuildErr = fmt.Errorf("go build of the provider: %w\n%s", err, out)
+			return
+		}
+		cliBinary = bin
+	})
+	return cliBinary, cliBuildErr
+}
+
+// TestMain removes the provider binary the CLI tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if cliBuildDir != "" {
+		_ = os.RemoveAll(cliBuildDir)
+	}
+	os.Exit(code)
+}
 
 // terraformCLI runs the Terraform CLI (or OpenTofu, when TF_ACC_TERRAFORM_PATH
 // names it) in a temporary directory, against a provider binary built from
@@ -55,12 +93,12 @@ func newTerraformCLIWith(t *testing.T, bin string, stubProviders ...string) *ter
 			t.Fatal(err)
 		}
 	}
-	// Both callers run against the emulator, so the binary polls on the
-	// tests' short schedule.
-	build := exec.Command("go", "build", "-ldflags", linkShortPolls, "-o", filepath.Join(pluginDir, "terraform-provider-cfaop"), ".")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build of the provider: %v\n%s", err, out)
+	provider, err := cliProviderBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(provider, filepath.Join(pluginDir, "terraform-provider-cfaop")); err != nil {
+		t.Fatal(err)
 	}
 
 	var overrides strings.Builder

@@ -17,34 +17,59 @@ type (
 	validatorInt64  = validator.Int64
 )
 
-// The client refuses the same forms before any request (see cfapi/ids.go).
 var zoneIDPattern = cfapi.ZoneIDPattern
 
-// zoneIDValidator checks the form of a Cloudflare zone identifier.
-type zoneIDValidator struct{}
-
-func (zoneIDValidator) Description(context.Context) string {
-	return "must be a 32-character lowercase hexadecimal Cloudflare zone ID"
+// idValidator checks the form of a Cloudflare identifier. An ID that is
+// right but for its case gets its own summary, because the fix is to
+// lower-case it, not to look up another value.
+type idValidator struct {
+	name        string         // in summaries, e.g. "Zone ID"
+	form        *regexp.Regexp // the lower-case form the API accepts
+	description string
+	rule        string // what every such ID looks like
+	expected    string // what the attribute must be, with an example
+	advice      string // where a valid value comes from
 }
 
-func (v zoneIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+var (
+	// The client refuses the same forms before any request (see cfapi/ids.go).
+	zoneIDValidator = idValidator{
+		name:        "Zone ID",
+		form:        zoneIDPattern,
+		description: "must be a 32-character lowercase hexadecimal Cloudflare zone ID",
+		rule:        "Cloudflare zone IDs are 32 lower-case hexadecimal characters",
+		expected:    "the zone's ID, 32 lower-case hexadecimal characters (for example 023e105f4ecef8ad9ca31a8372d0c353)",
+		advice: "Copy it from the zone's Overview page in the Cloudflare dashboard or look it up with GET /zones?name=<zone name>; " +
+			"a zone name such as example.com is not an ID.",
+	}
+	certificateIDValidator = idValidator{
+		name:        "Certificate ID",
+		form:        certificateIDForm,
+		description: "must be a Cloudflare certificate ID (a UUID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60)",
+		rule:        "Cloudflare certificate IDs are lower-case UUIDs",
+		expected:    "a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60",
+		advice:      "Reference the certificate resource instead of copying values, e.g. cfaop_hostname_certificate.app.id.",
+	}
+)
 
-func (zoneIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v idValidator) Description(context.Context) string { return v.description }
+
+func (v idValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v idValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	v := req.ConfigValue.ValueString()
-	if lower := strings.ToLower(v); lower != v && zoneIDPattern.MatchString(lower) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Zone ID Must Be Lower Case",
-			fmt.Sprintf("%s must be written in lower case, got %q: Cloudflare zone IDs are 32 lower-case hexadecimal characters. "+
-				"It is the same ID, so just lower-case it: %q (in an expression, lower(...)).", req.Path, v, lower))
+	got := req.ConfigValue.ValueString()
+	if lower := strings.ToLower(got); lower != got && v.form.MatchString(lower) {
+		resp.Diagnostics.AddAttributeError(req.Path, v.name+" Must Be Lower Case",
+			fmt.Sprintf("%s must be written in lower case, got %q: %s. It is the same ID, so just lower-case it: %q (in an expression, lower(...)).",
+				req.Path, got, v.rule, lower))
 		return
 	}
-	if !zoneIDPattern.MatchString(v) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Zone ID",
-			fmt.Sprintf("%s must be the zone's ID, 32 lower-case hexadecimal characters (for example 023e105f4ecef8ad9ca31a8372d0c353), got %q. "+
-				"Copy it from the zone's Overview page in the Cloudflare dashboard or look it up with GET /zones?name=<zone name>; "+
-				"a zone name such as example.com is not an ID.", req.Path, v))
+	if !v.form.MatchString(got) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.name,
+			fmt.Sprintf("%s must be %s, got %q. %s", req.Path, v.expected, got, v.advice))
 	}
 }
 
@@ -114,28 +139,6 @@ func hostnameProblem(h string) string {
 		return fmt.Sprintf("must be a fully qualified hostname made of letters, digits and hyphens separated by dots (e.g. app.example.com), got %q.", h)
 	}
 	return ""
-}
-
-// certificateIDValidator checks the form of a Cloudflare certificate ID.
-type certificateIDValidator struct{}
-
-func (certificateIDValidator) Description(context.Context) string {
-	return "must be a Cloudflare certificate ID (a UUID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60)"
-}
-
-func (v certificateIDValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (certificateIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if v := req.ConfigValue.ValueString(); !certificateIDForm.MatchString(v) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Certificate ID",
-			fmt.Sprintf("%s must be a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, got %q. "+
-				"Reference the certificate resource instead of copying values, e.g. cfaop_hostname_certificate.app.id.", req.Path, v))
-	}
 }
 
 // documentURLValidator checks the URL of the origin-pull CA: https (plain

@@ -13,13 +13,12 @@ import (
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
-// Status polling is what a large apply spends most of its API requests on,
-// and a few polls per object soon exceed Cloudflare's rate limit (requests
-// per token per five minutes). A change takes Cloudflare a couple of
-// seconds to deploy, so the first poll waits that long and later polls back
-// off: polls happen 2, 4, 8, 16, 31, 46, ... seconds after the write. An
-// object that is active after 2 seconds costs one poll, after 10 seconds
-// four; a slow one costs one request per pollMax.
+// Status polls follow the object: the wait before each is a tenth of the
+// time waited so far, within the bounds of deploywait.Users, so an object
+// ready after a wait W is seen within max(1 s, W/10), and a slow one costs
+// about two requests a minute. pollFirst and pollMax only identify the
+// users' schedule (see deploy). Hostname associations, the many objects of
+// a large apply, share their polls besides (see association_watch.go).
 const (
 	pollFirst = 2 * time.Second
 	pollMax   = 15 * time.Second
@@ -71,24 +70,17 @@ func linkedPollSchedule() pollSchedule {
 	return s
 }
 
-// delay is the wait before poll number attempt (1-based).
-func (s pollSchedule) delay(attempt int) time.Duration {
-	if attempt <= 2 {
-		return s.first
-	}
-	return min(s.first<<min(attempt-2, 8), s.max)
-}
-
 // waitFor polls check until it reports done, fails, or ctx ends. what names
 // the object in logs and in the timeout error.
 func (s pollSchedule) waitFor(ctx context.Context, what string, check func(ctx context.Context) (done bool, status string, err error)) (string, error) {
 	status := ""
 	failed := 0 // consecutive polls that failed transiently
+	sched, start := s.deploy(), time.Now()
 	for attempt := 1; ; attempt++ {
 		select {
 		case <-ctx.Done():
 			return status, fmt.Errorf("timed out waiting for %s (last status %q): %w", what, status, ctx.Err())
-		case <-time.After(s.delay(attempt)):
+		case <-time.After(sched.Next(time.Since(start))):
 		}
 		done, st, err := check(ctx)
 		if st != "" {

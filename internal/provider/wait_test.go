@@ -5,46 +5,47 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/deploywait"
 )
 
 // pollsUntil counts the polls that waitFor makes for an object that is done
-// settleAfter after the write.
-func pollsUntil(settleAfter time.Duration) int {
+// settleAfter after the write, and when the last one happens.
+func pollsUntil(settleAfter time.Duration) (int, time.Duration) {
 	var elapsed time.Duration
+	sched := defaultPollSchedule.deploy()
 	for attempt := 1; ; attempt++ {
-		elapsed += defaultPollSchedule.delay(attempt)
+		elapsed += sched.Next(elapsed)
 		if elapsed >= settleAfter {
-			return attempt
+			return attempt, elapsed
 		}
 	}
 }
 
+// An object is seen within max(1 s, a tenth of its delay), and a slow one
+// costs about two polls a minute.
 func TestPollSchedule(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		settle time.Duration
-		polls  int
+		settle   time.Duration
+		maxPolls int
 	}{
 		{0, 1},
-		{2 * time.Second, 1},
-		{3 * time.Second, 2},
-		{4 * time.Second, 2},
-		{10 * time.Second, 4},
-		{time.Minute, 7},
-		{10 * time.Minute, 43}, // 31 s, then one poll per 15 s
+		{2 * time.Second, 2},
+		{10 * time.Second, 10},
+		{30 * time.Second, 22},
+		{time.Minute, 29},
+		{10 * time.Minute, 56}, // then one poll per 30 s
 	} {
-		if got := pollsUntil(c.settle); got != c.polls {
-			t.Errorf("an object done after %s costs %d polls, want %d", c.settle, got, c.polls)
+		polls, seen := pollsUntil(c.settle)
+		if late, bound := seen-c.settle, max(time.Second, c.settle/10); late > bound {
+			t.Errorf("an object done after %s is seen %s late, want at most %s", c.settle, late, bound)
 		}
-	}
-	for attempt := 1; attempt < 100; attempt++ {
-		if d := defaultPollSchedule.delay(attempt); d < pollFirst || d > pollMax {
-			t.Fatalf("poll %d waits %s", attempt, d)
+		if polls > c.maxPolls {
+			t.Errorf("an object done after %s costs %d polls, want at most %d", c.settle, polls, c.maxPolls)
 		}
 	}
 }
@@ -81,18 +82,15 @@ func TestTransientPollError(t *testing.T) {
 	}
 }
 
-// Tests shorten the schedule; the ladder keeps its shape and its cap, and an
-// unset schedule is the users' one.
+// Tests shorten the schedule; an unset schedule is the users' one.
 func TestPollSchedule_short(t *testing.T) {
 	t.Parallel()
 	s := pollSchedule{first: 50 * time.Millisecond, max: 200 * time.Millisecond}
-	var got []time.Duration
-	for attempt := 1; attempt <= 5; attempt++ {
-		got = append(got, s.delay(attempt))
+	if got, want := s.deploy(), (deploywait.Schedule{Min: s.first, Max: s.max}); got != want {
+		t.Errorf("short schedule polls on %+v, want %+v", got, want)
 	}
-	want := []time.Duration{50 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 200 * time.Millisecond}
-	if !slices.Equal(got, want) {
-		t.Errorf("delays %v, want %v", got, want)
+	if got := (pollSchedule{}).deploy(); got != deploywait.Users {
+		t.Errorf("unset schedule polls on %+v, want the users' %+v", got, deploywait.Users)
 	}
 	if s.orDefault() != s || (pollSchedule{}).orDefault() != defaultPollSchedule {
 		t.Error("orDefault must keep a set schedule and give users pollFirst and pollMax")
@@ -128,6 +126,34 @@ func TestLinkedPollSchedule(t *testing.T) {
 			}
 			if got := New("test")().(*cfaopProvider).poll.orDefault(); c.value == "" && got != defaultPollSchedule {
 				t.Errorf("a release build polls on %+v, want %+v", got, defaultPollSchedule)
+			}
+		})
+	}
+}
+
+// A wait cut off by its deadline wraps context.DeadlineExceeded, whether the
+// deadline passes between polls or during one, so callers recognise a
+// timeout with errors.Is instead of by its wording.
+func TestWaitForDeadline(t *testing.T) {
+	t.Parallel()
+	s := pollSchedule{first: time.Millisecond, max: time.Millisecond}
+	for name, check := range map[string]func(ctx context.Context) (bool, string, error){
+		"between polls": func(context.Context) (bool, string, error) { return false, "pending", nil },
+		"during a poll": func(ctx context.Context) (bool, string, error) {
+			<-ctx.Done()
+			return false, "pending", ctx.Err()
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			defer cancel()
+			status, err := s.waitFor(ctx, "the object", check)
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("want an error wrapping context.DeadlineExceeded, got %v", err)
+			}
+			if status != "pending" {
+				t.Errorf("last status %q, want pending", status)
 			}
 		})
 	}

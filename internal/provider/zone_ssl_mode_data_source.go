@@ -45,7 +45,7 @@ func (d *zoneSSLModeDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 hexadecimal characters).",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 			},
 			"mode": schema.StringAttribute{
 				MarkdownDescription: "`off`, `flexible`, `full` or `strict` (Full (strict)).",

@@ -13,6 +13,7 @@ import (
 )
 
 func TestAccZoneSSLModeDataSource(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
 	cfg := env.config(fmt.Sprintf(`data "cfaop_zone_ssl_mode" "this" { zone_id = %q }`, env.zoneID))

@@ -38,6 +38,8 @@ type zoneSwitchModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
+func (m zoneSwitchModel) operationTimeouts() timeouts.Value { return m.Timeouts }
+
 type zoneSwitchResource struct {
 	typeSuffix  string // after "cfaop_"
 	what        string // human name used in diagnostics
@@ -64,7 +66,7 @@ func (r *zoneSwitchResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the zone (32 lower-case hexadecimal characters). Changing it forces a new resource: the old zone's setting is turned off.",
 				Required:            true,
-				Validators:          []validatorString{zoneIDValidator{}},
+				Validators:          []validatorString{zoneIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"enabled": schema.BoolAttribute{
@@ -115,21 +117,15 @@ func (r *zoneSwitchResource) Update(ctx context.Context, req resource.UpdateRequ
 	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
-// write applies the plan within the timeout that timeoutOf picks from the
+// write applies the plan within the timeout that pick picks from the
 // timeouts block, and saves what the API reports.
-func (r *zoneSwitchResource) write(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
-	timeoutOf func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)) {
-	var plan zoneSwitchModel
-	diags.Append(p.Get(ctx, &plan)...)
+func (r *zoneSwitchResource) write(ctx context.Context, p tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics, pick timeoutPick) {
+	plan, opCtx, cancel := decodeWithin[zoneSwitchModel](ctx, p, pick, switchTimeout, diags)
+	defer cancel()
 	if diags.HasError() {
 		return
 	}
-	timeout, d := timeoutOf(plan.Timeouts, ctx, switchTimeout)
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	diags.Append(r.apply(ctx, timeout, &plan)...)
+	diags.Append(r.apply(opCtx, &plan)...)
 	if diags.HasError() {
 		return
 	}
@@ -137,10 +133,8 @@ func (r *zoneSwitchResource) write(ctx context.Context, p tfsdk.Plan, state *tfs
 }
 
 // apply sets the switch to the planned value and records what the API reports.
-func (r *zoneSwitchResource) apply(ctx context.Context, timeout time.Duration, m *zoneSwitchModel) diag.Diagnostics {
+func (r *zoneSwitchResource) apply(ctx context.Context, m *zoneSwitchModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	zoneID := m.ZoneID.ValueString()
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
 	// Checked at plan time when the zone ID was known; this covers the
@@ -160,19 +154,12 @@ func (r *zoneSwitchResource) apply(ctx context.Context, timeout time.Duration, m
 }
 
 func (r *zoneSwitchResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state zoneSwitchModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, ctx, cancel := decodeWithin[zoneSwitchModel](ctx, req.State, timeouts.Value.Read, switchTimeout, &resp.Diagnostics)
 	resp.Diagnostics.Append(setIdentity(ctx, req.State, resp.Identity)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Read(ctx, switchTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID := state.ZoneID.ValueString()
 	enabled, err := r.get(r.data.client, ctx, zoneID)
 	if cfapi.IsNotFound(err) {
@@ -192,18 +179,11 @@ func (r *zoneSwitchResource) Read(ctx context.Context, req resource.ReadRequest,
 // Delete turns the switch off: leaving it on after destroy would keep
 // Cloudflare presenting a certificate the configuration no longer manages.
 func (r *zoneSwitchResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state zoneSwitchModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, switchTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	state, ctx, cancel := decodeWithin[zoneSwitchModel](ctx, req.State, timeouts.Value.Delete, switchTimeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	zoneID := state.ZoneID.ValueString()
 	if _, err := r.set(r.data.client, ctx, zoneID, false); err != nil && !cfapi.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, r.data, fmt.Sprintf("Cannot Turn Off %s", r.what), fmt.Sprintf("Turning off %s of zone %s on destroy", r.what, zoneID), err)

@@ -1,0 +1,2 @@
+# Import by zone ID and the comma-separated hostnames to watch.
+terraform import cfaop_hostname_deployment.this 023e105f4ecef8ad9ca31a8372d0c353/app.example.com,api.example.com

@@ -1,0 +1,336 @@
+package deploywait
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Target is one object to wait for.
+type Target struct {
+	// Key names the object (a hostname).
+	Key string
+	// Group holds objects expected to become ready together, such as the
+	// hostnames moved to one certificate: one poll of the group's longest
+	// waiting member stands for all of them until it is ready, and only
+	// then are the others checked, once each.
+	Group string
+}
+
+// Check polls one object: done when it is ready, status for logs and
+// errors. An error fails the wait of that object, unless Transient says
+// it is worth polling again.
+type Check func(ctx context.Context, t Target) (done bool, status string, err error)
+
+// Config configures a Watch.
+type Config struct {
+	Schedule Schedule
+	Check    Check
+	// Transient reports whether a failed poll may be repeated; at most
+	// MaxTransient polls of one object in a row may fail that way.
+	Transient    func(error) bool
+	MaxTransient int
+	// Concurrency bounds the polls in flight when a group is checked.
+	Concurrency int
+}
+
+// Watch polls the objects its callers wait for, sharing polls among them:
+// any number of waiters for objects of one group cost one request per
+// scheduled poll, plus one per object when the group turns ready. A
+// Watch runs its polling goroutine only while someone waits.
+type Watch struct {
+	cfg     Config
+	mu      sync.Mutex
+	entries map[string]*entry // by group and key
+	groups  map[string]*group
+	running bool
+	kick    chan struct{}
+}
+
+type entry struct {
+	target  Target
+	since   time.Time
+	status  string
+	failed  int
+	waiters int
+	done    chan struct{}
+	err     error
+}
+
+type group struct {
+	members map[string]*entry
+	next    time.Time
+}
+
+// New returns a Watch.
+func New(cfg Config) *Watch {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 1
+	}
+	return &Watch{cfg: cfg, entries: map[string]*entry{}, groups: map[string]*group{}, kick: make(chan struct{}, 1)}
+}
+
+func entryKey(t Target) string { return t.Group + "\x00" + t.Key }
+
+// PendingError is a wait that ended before every object was ready.
+type PendingError struct {
+	Pending []string // "key (last status)", sorted
+	Cause   error
+}
+
+func (e *PendingError) Error() string {
+	shown := e.Pending
+	more := ""
+	if len(shown) > 10 {
+		more = fmt.Sprintf(" and %d more", len(shown)-10)
+		shown = shown[:10]
+	}
+	return fmt.Sprintf("%d not ready: %s%s: %v", len(e.Pending), strings.Join(shown, ", "), more, e.Cause)
+}
+
+func (e *PendingError) Unwrap() error { return e.Cause }
+
+// Wait returns once every target is ready, with the first failure of one,
+// or with a *PendingError when ctx ends first. The polls run with ctx's
+// values (its logger) but outlive it while other waiters need them.
+func (w *Watch) Wait(ctx context.Context, targets []Target) error {
+	if len(targets) == 0 {
+		return nil
+	}
+	mine := w.register(ctx, targets)
+	defer w.release(mine)
+	for _, e := range mine {
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return w.pending(mine, ctx.Err())
+		}
+	}
+	for _, e := range mine {
+		if e.err != nil {
+			return e.err
+		}
+	}
+	return nil
+}
+
+func (w *Watch) register(ctx context.Context, targets []Target) []*entry {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := time.Now()
+	mine := make([]*entry, 0, len(targets))
+	seen := map[string]bool{}
+	for _, t := range targets {
+		k := entryKey(t)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		e := w.entries[k]
+		if e == nil {
+			e = &entry{target: t, since: now, done: make(chan struct{})}
+			w.entries[k] = e
+			g := w.groups[t.Group]
+			if g == nil {
+				g = &group{members: map[string]*entry{}, next: now.Add(w.cfg.Schedule.Next(0))}
+				w.groups[t.Group] = g
+			}
+			g.members[t.Key] = e
+		}
+		e.waiters++
+		mine = append(mine, e)
+	}
+	if !w.running {
+		w.running = true
+		go w.run(context.WithoutCancel(ctx))
+	} else {
+		select {
+		case w.kick <- struct{}{}:
+		default:
+		}
+	}
+	return mine
+}
+
+// release forgets the entries no one waits for any longer.
+func (w *Watch) release(mine []*entry) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range mine {
+		e.waiters--
+		if e.waiters > 0 {
+			continue
+		}
+		w.forgetLocked(e)
+	}
+}
+
+func (w *Watch) forgetLocked(e *entry) {
+	k := entryKey(e.target)
+	if w.entries[k] != e {
+		return
+	}
+	delete(w.entries, k)
+	if g := w.groups[e.target.Group]; g != nil {
+		delete(g.members, e.target.Key)
+		if len(g.members) == 0 {
+			delete(w.groups, e.target.Group)
+		}
+	}
+}
+
+func (w *Watch) pending(mine []*entry, cause error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, e := range mine {
+		select {
+		case <-e.done:
+			continue
+		default:
+		}
+		st := e.status
+		if st == "" {
+			st = "not polled yet"
+		}
+		out = append(out, fmt.Sprintf("%s (%s)", e.target.Key, st))
+	}
+	sort.Strings(out)
+	return &PendingError{Pending: out, Cause: cause}
+}
+
+// run polls due groups until no one waits.
+func (w *Watch) run(ctx context.Context) {
+	for {
+		w.mu.Lock()
+		if len(w.entries) == 0 {
+			w.running = false
+			w.mu.Unlock()
+			return
+		}
+		now := time.Now()
+		next := now.Add(w.cfg.Schedule.Max)
+		var due []string
+		for name, g := range w.groups {
+			if !g.next.After(now) {
+				due = append(due, name)
+			} else if g.next.Before(next) {
+				next = g.next
+			}
+		}
+		w.mu.Unlock()
+		if len(due) > 0 {
+			sort.Strings(due)
+			for _, name := range due {
+				w.pollGroup(ctx, name)
+			}
+			continue
+		}
+		t := time.NewTimer(next.Sub(now))
+		select {
+		case <-t.C:
+		case <-w.kick:
+			t.Stop()
+		}
+	}
+}
+
+// pollGroup polls the group's longest waiting member; when it is ready,
+// every other member is checked once.
+func (w *Watch) pollGroup(ctx context.Context, name string) {
+	w.mu.Lock()
+	g := w.groups[name]
+	if g == nil {
+		w.mu.Unlock()
+		return
+	}
+	members := pendingMembers(g)
+	w.mu.Unlock()
+	if len(members) == 0 {
+		w.reschedule(name)
+		return
+	}
+	if w.poll(ctx, members[0]) && len(members) > 1 {
+		sem := make(chan struct{}, w.cfg.Concurrency)
+		var wg sync.WaitGroup
+		for _, e := range members[1:] {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				w.poll(ctx, e)
+			}()
+		}
+		wg.Wait()
+	}
+	w.reschedule(name)
+}
+
+// pendingMembers lists the members not finished, longest waiting first.
+func pendingMembers(g *group) []*entry {
+	var out []*entry
+	for _, e := range g.members {
+		select {
+		case <-e.done:
+		default:
+			out = append(out, e)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].since.Equal(out[j].since) {
+			return out[i].since.Before(out[j].since)
+		}
+		return out[i].target.Key < out[j].target.Key
+	})
+	return out
+}
+
+// reschedule sets the group's next poll from its longest waiting member.
+func (w *Watch) reschedule(name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	g := w.groups[name]
+	if g == nil {
+		return
+	}
+	now := time.Now()
+	members := pendingMembers(g)
+	if len(members) == 0 {
+		g.next = now.Add(w.cfg.Schedule.Next(0))
+		return
+	}
+	g.next = now.Add(w.cfg.Schedule.Next(now.Sub(members[0].since)))
+}
+
+// poll checks one entry and reports whether it is ready.
+func (w *Watch) poll(ctx context.Context, e *entry) bool {
+	done, status, err := w.cfg.Check(ctx, e.target)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if status != "" {
+		e.status = status
+	}
+	select {
+	case <-e.done:
+		return true
+	default:
+	}
+	switch {
+	case err != nil && w.cfg.Transient != nil && w.cfg.Transient(err) && e.failed < w.cfg.MaxTransient:
+		e.failed++
+		return false
+	case err != nil:
+		e.err = fmt.Errorf("%s: %w", e.target.Key, err)
+	case !done:
+		e.failed = 0
+		return false
+	}
+	close(e.done)
+	// Finished entries leave the watch: a later wait for the same object
+	// polls it afresh.
+	w.forgetLocked(e)
+	return err == nil
+}

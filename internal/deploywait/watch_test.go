@@ -1,0 +1,110 @@
+package deploywait
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var fast = Schedule{Min: 5 * time.Millisecond, Max: 20 * time.Millisecond}
+
+// fakeObjects become ready at a set time and count the polls.
+type fakeObjects struct {
+	readyAt sync.Map // key -> time.Time
+	polls   atomic.Int64
+}
+
+func (f *fakeObjects) check(_ context.Context, t Target) (bool, string, error) {
+	f.polls.Add(1)
+	at, ok := f.readyAt.Load(t.Key)
+	if !ok {
+		return false, "", errors.New("no such object")
+	}
+	if time.Now().Before(at.(time.Time)) {
+		return false, "pending", nil
+	}
+	return true, "active", nil
+}
+
+// TestWatchSharesPolls waits for many objects of few groups at once, each
+// in its own waiter, and checks the requests grow with the groups and
+// objects, not with objects times polls.
+func TestWatchSharesPolls(t *testing.T) {
+	f := &fakeObjects{}
+	w := New(Config{Schedule: fast, Check: f.check, Concurrency: 4})
+	const n, groups = 60, 3
+	delay := 150 * time.Millisecond
+	ready := time.Now().Add(delay)
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	start := time.Now()
+	for i := range n {
+		key := fmt.Sprintf("h%d", i)
+		f.readyAt.Store(key, ready)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- w.Wait(context.Background(), []Target{{Key: key, Group: fmt.Sprint(i % groups)}})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	took := time.Since(start)
+	if took < delay {
+		t.Fatalf("returned after %s, before the objects were ready at %s", took, delay)
+	}
+	// Unshared, every object would be polled about delay/Min times.
+	perGroup := int64(delay/fast.Min) + 2
+	if got, limit := f.polls.Load(), groups*perGroup+n; got > limit {
+		t.Errorf("%d polls for %d objects in %d groups, want at most %d", got, n, groups, limit)
+	}
+}
+
+func TestWatchReportsPendingOnTimeout(t *testing.T) {
+	f := &fakeObjects{}
+	f.readyAt.Store("slow.example.com", time.Now().Add(time.Hour))
+	f.readyAt.Store("quick.example.com", time.Now())
+	w := New(Config{Schedule: fast, Check: f.check})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Millisecond)
+	defer cancel()
+	err := w.Wait(ctx, []Target{{Key: "slow.example.com", Group: "a"}, {Key: "quick.example.com", Group: "b"}})
+	var pe *PendingError
+	if !errors.As(err, &pe) || len(pe.Pending) != 1 || pe.Pending[0] != "slow.example.com (pending)" {
+		t.Fatalf("got %v, want one pending object with its status", err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("%v does not wrap the deadline", err)
+	}
+}
+
+func TestWatchFailsOnPermanentErrorAndRetriesTransientOnes(t *testing.T) {
+	transient := errors.New("503")
+	var calls atomic.Int64
+	w := New(Config{Schedule: fast, MaxTransient: 2,
+		Transient: func(err error) bool { return errors.Is(err, transient) },
+		Check: func(_ context.Context, t Target) (bool, string, error) {
+			n := calls.Add(1)
+			if t.Key == "flaky" && n <= 2 {
+				return false, "", transient
+			}
+			if t.Key == "broken" {
+				return false, "", errors.New("forbidden")
+			}
+			return true, "active", nil
+		}})
+	if err := w.Wait(context.Background(), []Target{{Key: "flaky"}}); err != nil {
+		t.Fatalf("two transient failures then ready: %v", err)
+	}
+	if err := w.Wait(context.Background(), []Target{{Key: "broken"}}); err == nil || err.Error() != "broken: forbidden" {
+		t.Fatalf("got %v, want the permanent error", err)
+	}
+}

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
+	"github.com/cfaop/terraform-provider-cfaop/internal/deploywait"
+)
+
+// Group prefixes of association targets: a hostname to become active on a
+// certificate, or to leave one (removed, or active on another).
+const (
+	groupOn  = "on:"
+	groupOff = "off:"
+)
+
+// watchConcurrency bounds the reads in flight when a group of hostnames
+// turns ready; the client's rate-limit pacing still applies to each.
+const watchConcurrency = 8
+
+// associationWatch waits for hostname associations. Every waiter of a zone
+// (bindings that wait, a cfaop_hostname_deployment, a certificate deletion)
+// goes through the zone's one deploywait.Watch, so hostnames bound to one
+// certificate share their polls: waiting for N of them costs about one
+// request per poll plus one per hostname, not N per poll.
+type associationWatch struct {
+	client *cfapi.Client
+	sched  deploywait.Schedule
+	mu     sync.Mutex
+	zones  map[string]*deploywait.Watch
+	last   sync.Map // "zone/hostname" -> cfapi.Binding of the latest poll
+}
+
+func newAssociationWatch(client *cfapi.Client, s pollSchedule) *associationWatch {
+	return &associationWatch{client: client, sched: s.deploy(), zones: map[string]*deploywait.Watch{}}
+}
+
+// deploy is the deployment poll schedule matching s: the users' one for
+// the users' schedule, the same bounds for the short ones tests set.
+func (s pollSchedule) deploy() deploywait.Schedule {
+	if s.orDefault() == defaultPollSchedule {
+		return deploywait.Users
+	}
+	return deploywait.Schedule{Min: s.first, Max: s.max}
+}
+
+func (a *associationWatch) zone(zoneID string) *deploywait.Watch {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	w := a.zones[zoneID]
+	if w == nil {
+		w = deploywait.New(deploywait.Config{
+			Schedule: a.sched, Transient: transientPollError, MaxTransient: maxTransientPolls, Concurrency: watchConcurrency,
+			Check: func(ctx context.Context, t deploywait.Target) (bool, string, error) { return a.check(ctx, zoneID, t) },
+		})
+		a.zones[zoneID] = w
+	}
+	return w
+}
+
+// waitActive waits until every hostname of want is active on its
+// certificate (want maps hostname to certificate ID).
+func (a *associationWatch) waitActive(ctx context.Context, zoneID string, want map[string]string) error {
+	targets := make([]deploywait.Target, 0, len(want))
+	for h, cert := range want {
+		targets = append(targets, deploywait.Target{Key: h, Group: groupOn + cert})
+	}
+	return a.zone(zoneID).Wait(ctx, targets)
+}
+
+// waitOff waits until every hostname has left certificate certID: its
+// association is gone, or active on another certificate.
+func (a *associationWatch) waitOff(ctx context.Context, zoneID, certID string, hostnames []string) error {
+	targets := make([]deploywait.Target, 0, len(hostnames))
+	for _, h := range hostnames {
+		targets = append(targets, deploywait.Target{Key: h, Group: groupOff + certID})
+	}
+	return a.zone(zoneID).Wait(ctx, targets)
+}
+
+// lastSeen is the association as the latest read of hostname found it
+// (status deleted when it was gone).
+func (a *associationWatch) lastSeen(zoneID, hostname string) (cfapi.Binding, bool) {
+	v, ok := a.last.Load(zoneID + "/" + hostname)
+	if !ok {
+		return cfapi.Binding{}, false
+	}
+	return v.(cfapi.Binding), true
+}
+
+// remember records what a read of hostname found, gone or not, so that a
+// cfaop_hostname_deployment refreshed after the bindings it references (in
+// the same process) reuses their reads instead of repeating them.
+func (a *associationWatch) remember(zoneID, hostname string, b cfapi.Binding, gone bool) {
+	if gone {
+		b = cfapi.Binding{Hostname: hostname, Status: cfapi.StatusDeleted}
+	}
+	a.last.Store(zoneID+"/"+hostname, b)
+}
+
+// forget drops what is known of hostname: a write changes it.
+func (a *associationWatch) forget(zoneID, hostname string) {
+	a.last.Delete(zoneID + "/" + hostname)
+}
+
+func (a *associationWatch) check(ctx context.Context, zoneID string, t deploywait.Target) (bool, string, error) {
+	got, err := a.client.GetBinding(ctx, zoneID, t.Key)
+	gone := cfapi.IsNotFound(err) || (err == nil && got.Status == cfapi.StatusDeleted)
+	if err != nil && !gone {
+		return false, "", err
+	}
+	a.remember(zoneID, t.Key, got, gone)
+	var done bool
+	status := "not bound"
+	if !gone {
+		status = got.Status + " on " + got.CertID
+	}
+	if cert, ok := strings.CutPrefix(t.Group, groupOn); ok {
+		done = !gone && got.CertID == cert && got.Status == cfapi.StatusActive
+	} else {
+		cert := strings.TrimPrefix(t.Group, groupOff)
+		done = gone || (got.CertID != cert && got.Status == cfapi.StatusActive)
+	}
+	tflog.Debug(ctx, "Polled hostname association", map[string]any{"zone_id": zoneID, "hostname": t.Key, "status": status, "done": done})
+	return done, status, nil
+}
