@@ -67,7 +67,7 @@ func (a *associationWatch) zone(zoneID string) *deploywait.Watch {
 func (a *associationWatch) waitActive(ctx context.Context, zoneID string, want map[string]string) error {
 	targets := make([]deploywait.Target, 0, len(want))
 	for h, cert := range want {
-		targets = append(targets, deploywait.Target{Key: h, Group: groupOn + cert})
+		targets = a.unlessSettled(zoneID, targets, deploywait.Target{Key: h, Group: groupOn + cert})
 	}
 	return a.zone(zoneID).Wait(ctx, targets)
 }
@@ -77,7 +77,7 @@ func (a *associationWatch) waitActive(ctx context.Context, zoneID string, want m
 func (a *associationWatch) waitOff(ctx context.Context, zoneID, certID string, hostnames []string) error {
 	targets := make([]deploywait.Target, 0, len(hostnames))
 	for _, h := range hostnames {
-		targets = append(targets, deploywait.Target{Key: h, Group: groupOff + certID})
+		targets = a.unlessSettled(zoneID, targets, deploywait.Target{Key: h, Group: groupOff + certID})
 	}
 	return a.zone(zoneID).Wait(ctx, targets)
 }
@@ -107,6 +107,28 @@ func (a *associationWatch) forget(zoneID, hostname string) {
 	a.last.Delete(zoneID + "/" + hostname)
 }
 
+// unlessSettled appends t to targets unless the latest read of its
+// hostname already shows it done. Writes forget what was read, so such a
+// read was taken after this process's last write of the hostname: a
+// rotation's certificate deletions then cost no request for hostnames the
+// deployment wait has already seen active on their new certificate.
+func (a *associationWatch) unlessSettled(zoneID string, targets []deploywait.Target, t deploywait.Target) []deploywait.Target {
+	if b, ok := a.lastSeen(zoneID, t.Key); ok && targetDone(t, b, b.Status == cfapi.StatusDeleted) {
+		return targets
+	}
+	return append(targets, t)
+}
+
+// targetDone says whether association b (gone when it no longer exists)
+// satisfies t.
+func targetDone(t deploywait.Target, b cfapi.Binding, gone bool) bool {
+	if cert, ok := strings.CutPrefix(t.Group, groupOn); ok {
+		return !gone && b.CertID == cert && b.Status == cfapi.StatusActive
+	}
+	cert := strings.TrimPrefix(t.Group, groupOff)
+	return gone || (b.CertID != cert && b.Status == cfapi.StatusActive)
+}
+
 func (a *associationWatch) check(ctx context.Context, zoneID string, t deploywait.Target) (bool, string, error) {
 	got, err := a.client.GetBinding(ctx, zoneID, t.Key)
 	gone := cfapi.IsNotFound(err) || (err == nil && got.Status == cfapi.StatusDeleted)
@@ -114,17 +136,11 @@ func (a *associationWatch) check(ctx context.Context, zoneID string, t deploywai
 		return false, "", err
 	}
 	a.remember(zoneID, t.Key, got, gone)
-	var done bool
 	status := "not bound"
 	if !gone {
 		status = got.Status + " on " + got.CertID
 	}
-	if cert, ok := strings.CutPrefix(t.Group, groupOn); ok {
-		done = !gone && got.CertID == cert && got.Status == cfapi.StatusActive
-	} else {
-		cert := strings.TrimPrefix(t.Group, groupOff)
-		done = gone || (got.CertID != cert && got.Status == cfapi.StatusActive)
-	}
+	done := targetDone(t, got, gone)
 	tflog.Debug(ctx, "Polled hostname association", map[string]any{"zone_id": zoneID, "hostname": t.Key, "status": status, "done": done})
 	return done, status, nil
 }
