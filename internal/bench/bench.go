@@ -406,10 +406,10 @@ func TerraformVersion(ctx context.Context, terraform string) (string, error) {
 }
 
 // sortedShapes lists the request shapes seen in any phase.
-func sortedShapes(r Result) []string {
+func sortedShapes(phases []phaseRequests) []string {
 	seen := map[string]bool{}
-	for _, m := range r.Phases {
-		for k := range m.Requests {
+	for _, m := range phases {
+		for k := range m.requests {
 			seen[k] = true
 		}
 	}

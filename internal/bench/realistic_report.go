@@ -42,35 +42,16 @@ func RealisticReport(results []RealisticResult, machine Machine, when time.Time)
 	}
 	b.WriteString("\nRequests by method and path shape (`…` is `/zones/{zone_id}/origin_tls_client_auth`):\n\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "%s:\n\n| request |", r.Spec.Label())
-		asResult := Result{}
-		for _, m := range r.Phases {
-			b.WriteString(" " + m.Phase + " |")
-			asResult.Phases = append(asResult.Phases, Measurement{Requests: m.Requests})
+		fmt.Fprintf(&b, "%s:\n\n", r.Spec.Label())
+		phases := make([]phaseRequests, len(r.Phases))
+		for i, m := range r.Phases {
+			phases[i] = phaseRequests{m.Phase, m.Requests}
 		}
-		b.WriteString("\n|---|")
-		for range r.Phases {
-			b.WriteString("---:|")
-		}
-		b.WriteString("\n")
-		for _, shape := range sortedShapes(asResult) {
-			fmt.Fprintf(&b, "| `%s` |", shortShape(shape))
-			for _, m := range r.Phases {
-				fmt.Fprintf(&b, " %d |", m.Requests[shape])
-			}
-			b.WriteString("\n")
-		}
-		b.WriteString("\n")
+		writeRequestTable(&b, phases)
 	}
-	b.WriteString("Budget:\n\n| run | budget | limit | measured | |\n|---|---|---|---|---|\n")
+	writeBudgetHeader(&b)
 	for _, r := range results {
-		for _, c := range RealisticChecks(r) {
-			mark := "ok"
-			if !c.OK {
-				mark = "**over**"
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Spec.Label(), c.Name, c.Limit, c.Measured, mark)
-		}
+		writeChecks(&b, r.Spec.Label(), RealisticChecks(r))
 	}
 	return b.String()
 }

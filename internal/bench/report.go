@@ -96,36 +96,61 @@ func Report(results []Result, machine Machine, when time.Time, resets bool) stri
 	b.WriteString("\nRequests by method and path shape (`…` is `/zones/{zone_id}/origin_tls_client_auth`):\n\n")
 	for _, r := range results {
 		fmt.Fprintf(&b, "%s, %d hostname certificates:\n\n", r.Spec.Label(), r.Certificates)
-		b.WriteString("| request |")
-		for _, m := range r.Phases {
-			b.WriteString(" " + m.Phase + " |")
+		phases := make([]phaseRequests, len(r.Phases))
+		for i, m := range r.Phases {
+			phases[i] = phaseRequests{m.Phase, m.Requests}
 		}
-		b.WriteString("\n|---|")
-		for range r.Phases {
-			b.WriteString("---:|")
-		}
-		b.WriteString("\n")
-		for _, shape := range sortedShapes(r) {
-			fmt.Fprintf(&b, "| `%s` |", shortShape(shape))
-			for _, m := range r.Phases {
-				fmt.Fprintf(&b, " %d |", m.Requests[shape])
-			}
-			b.WriteString("\n")
-		}
-		b.WriteString("\n")
+		writeRequestTable(&b, phases)
 	}
 
-	b.WriteString("Budget:\n\n| run | budget | limit | measured | |\n|---|---|---|---|---|\n")
+	writeBudgetHeader(&b)
 	for _, r := range results {
-		for _, c := range Checks(r) {
-			mark := "ok"
-			if !c.OK {
-				mark = "**over**"
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Spec.Label(), c.Name, c.Limit, c.Measured, mark)
-		}
+		writeChecks(&b, r.Spec.Label(), Checks(r))
 	}
 	return b.String()
+}
+
+// phaseRequests is one phase's API requests by method and path shape.
+type phaseRequests struct {
+	phase    string
+	requests map[string]int
+}
+
+// writeRequestTable writes a table of requests, a row per shape and a
+// column per phase.
+func writeRequestTable(b *strings.Builder, phases []phaseRequests) {
+	b.WriteString("| request |")
+	for _, m := range phases {
+		b.WriteString(" " + m.phase + " |")
+	}
+	b.WriteString("\n|---|")
+	for range phases {
+		b.WriteString("---:|")
+	}
+	b.WriteString("\n")
+	for _, shape := range sortedShapes(phases) {
+		fmt.Fprintf(b, "| `%s` |", shortShape(shape))
+		for _, m := range phases {
+			fmt.Fprintf(b, " %d |", m.requests[shape])
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+}
+
+func writeBudgetHeader(b *strings.Builder) {
+	b.WriteString("Budget:\n\n| run | budget | limit | measured | |\n|---|---|---|---|---|\n")
+}
+
+// writeChecks writes one run's budget checks as rows of the budget table.
+func writeChecks(b *strings.Builder, label string, checks []Check) {
+	for _, c := range checks {
+		mark := "ok"
+		if !c.OK {
+			mark = "**over**"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", label, c.Name, c.Limit, c.Measured, mark)
+	}
 }
 
 func shortShape(s string) string {
