@@ -37,6 +37,21 @@
 // certificate. So an origin configured to require client certificates can be
 // tested end to end: which certificate it receives, and whether it refuses.
 //
+// # Association deployment and the gap record
+//
+// Association changes deploy asynchronously [doc]; how the edge behaves
+// meanwhile is not documented, so the emulator's model is ours, chosen to
+// be conservative. The edge keeps serving the last deployed version of a
+// hostname's association until a change is deployed (its status active),
+// and presents that version's certificate only while the certificate is
+// active: not while it is pending deployment, nor once its deletion is
+// requested. A change replaced before it was deployed is never deployed.
+// Removing or disabling an association takes effect at once. Pull and
+// Server.HostnameGaps (admin GET /__emulator/gaps), which records when the
+// edge had no hostname certificate to present after having had one, follow
+// the same model: a rotation that deletes the old certificate before the
+// new association is active shows a gap until it is.
+//
 // # SSL/TLS mode
 //
 // The zone setting ssl (GET/PATCH /zones/{zone_id}/settings/ssl; values off,

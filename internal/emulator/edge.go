@@ -141,8 +141,11 @@ type edgeChoice struct {
 // configuration of the hostname's zone selects, with precedence per-hostname
 // over zone-level over global:
 //
-//   - hostname: the hostname's association exists (not removed), is enabled,
-//     and its hostname certificate is active;
+//   - hostname: the deployed version of the hostname's association is
+//     enabled and its hostname certificate is active; while a change to the
+//     association is pending deployment the edge keeps the previous
+//     version, while a removal or a disabled association counts at once
+//     (see presentedAt);
 //   - zone: zone-level AOP is enabled and the zone has an active zone
 //     certificate (the most recently deployed one if several are, as
 //     Cloudflare documents: the one that became active last);
@@ -150,8 +153,9 @@ type edgeChoice struct {
 //     global certificate (GlobalCertificate) is presented;
 //   - none: no client certificate.
 //
-// A disabled association, or a certificate that is not active (for example
-// pending_deployment), falls through to the next level. The zone is the
+// A disabled or removed association, or a certificate that is not active
+// (pending_deployment, or its deletion requested), falls through to the
+// next level. The zone is the
 // configured zone whose name equals the hostname or is its longest suffix.
 //
 // The zone's SSL/TLS mode (zone setting ssl, default "full") decides how:
@@ -266,10 +270,8 @@ func (s *Server) chooseClientCert(host string) edgeChoice {
 		choice.cert = &tls.Certificate{Certificate: [][]byte{c.der}, PrivateKey: key}
 		return choice
 	}
-	if b := z.bindings[host]; b != nil && !b.removed() && b.enabled {
-		if c := z.findCert(kindHostname, b.certID); c != nil && c.status(now) == StatusActive {
-			return present(PullLevelHostname, c)
-		}
+	if c := z.presentedAt(host, now); c != nil {
+		return present(PullLevelHostname, c)
 	}
 	if z.zoneLevelEnabled {
 		var latest *certificate

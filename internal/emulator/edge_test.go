@@ -335,6 +335,42 @@ func TestEdge_PendingCertificateIsNotPresented(t *testing.T) {
 	wantPull(t, e.pull(), PullLevelHostname, hc.ID, hostLeaf.cert, o)
 }
 
+// The edge keeps the deployed association until a change is deployed, as
+// the gap record (HostnameGaps) assumes.
+func TestEdge_KeepsDeployedAssociationUntilChangeDeploys(t *testing.T) {
+	t.Parallel()
+	const delay = 10 * time.Second
+	ca := edgeCA(t)
+	e := newEnv(t, func(c *Config) { c.Delay = delay })
+	pullCA, _ := e.s.OriginPullCA()
+	o := newTestOrigin(t, 0, ca.Cert, pullCA)
+	if err := e.s.SetOrigin(edgeHost, o.addr); err != nil {
+		t.Fatal(err)
+	}
+	e.setGlobal(true)
+	leafA, leafB := edgeLeaf(t, ca), edgeLeaf(t, ca)
+	a := e.uploadHostnameCert(leafA)
+	e.bind(edgeHost, a.ID, ptr(true)).ok(t, nil)
+	e.clock.Advance(delay)
+	wantPull(t, e.pull(), PullLevelHostname, a.ID, leafA.cert, o)
+	b := e.uploadHostnameCert(leafB)
+	e.clock.Advance(delay)
+
+	e.bind(edgeHost, b.ID, ptr(true)).ok(t, nil)
+	wantPull(t, e.pull(), PullLevelHostname, a.ID, leafA.cert, o) // B pending
+	e.clock.Advance(delay / 2)
+	e.do(http.MethodDelete, e.aopPath("/hostnames/certificates/"+a.ID), nil).ok(t, nil)
+	wantPull(t, e.pull(), PullLevelGlobal, "", e.s.GlobalCertificate(), o) // nothing deployed to present
+	if g := e.s.HostnameGaps(e.zoneID, edgeHost); len(g) != 1 || !g[0].End.IsZero() {
+		t.Fatalf("gaps while the edge falls through: %v", g)
+	}
+	e.clock.Advance(delay / 2)
+	wantPull(t, e.pull(), PullLevelHostname, b.ID, leafB.cert, o)
+	if g := e.s.HostnameGaps(e.zoneID, edgeHost); len(g) != 1 || g[0].End.Sub(g[0].Start) != delay/2 {
+		t.Fatalf("gaps once B is deployed: %v", g)
+	}
+}
+
 func TestEdge_SNIHostAndPath(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

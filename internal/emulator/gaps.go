@@ -5,50 +5,32 @@ import (
 	"time"
 )
 
-// Gap is an interval during which a hostname had no active, enabled
-// certificate bound after having had one. End is zero while the gap is
+// Gap is an interval during which the edge had no hostname certificate to
+// present for a hostname after having had one. End is zero while the gap is
 // still open.
 type Gap struct {
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
 }
 
-// segment is one version of a hostname's association, from one change to
-// the next.
-type segment struct {
-	certID       string
-	enabled      bool
-	from, to     time.Time // to is zero while this version is current
-	certActiveAt time.Time
-}
-
-// recordSegment ends the hostname's current association version at now and,
-// unless b is nil (removal), starts a new one from b.
-func (z *zone) recordSegment(hostname string, now time.Time, b *binding) {
-	segs := z.history[hostname]
-	if n := len(segs); n > 0 && segs[n-1].to.IsZero() {
-		segs[n-1].to = now
-	}
-	if b != nil {
-		seg := segment{certID: b.certID, enabled: b.enabled, from: now}
-		if c := z.findCert(kindHostname, b.certID); c != nil {
-			seg.certActiveAt = c.activeAt
-		}
-		segs = append(segs, seg)
-	}
-	z.history[hostname] = segs
-}
-
-// HostnameGaps returns, oldest first, every interval during which hostname
-// had no active, enabled certificate bound while it had had one before.
+// HostnameGaps returns, oldest first, every interval during which the
+// emulated edge had no hostname certificate to present for hostname while
+// it had had one before.
 //
-// A hostname is covered while its association exists (not removed), is
-// enabled, and its certificate's status is active; the association's own
-// deployment status does not matter. So switching an association from one
-// active certificate to another leaves no gap, while disabling it, removing
-// it, or switching it to a certificate that is not active yet does.
-// Intervals are computed at the current time of the emulator's clock; a
-// gap that has not ended has a zero End.
+// A hostname is covered while the edge serves an association version of it
+// that is enabled and whose certificate is active (see presentedAt, which
+// Pull uses too). A version is served from the time its association is
+// active (deployed) until the next version's association is active, so
+// switching from certificate A to B is covered by A until B's association
+// is active, then by B: deleting A before that opens a gap until B's
+// association is active. Removing or disabling the association opens a gap
+// at once; deleting the served certificate opens one from the deletion
+// request; a certificate still pending deployment does not cover. These
+// rules are ours, conservative: Cloudflare documents only that association
+// changes and certificates deploy asynchronously.
+//
+// Intervals are computed at the current time of the emulator's clock; a gap
+// that has not ended has a zero End.
 func (s *Server) HostnameGaps(zoneID, hostname string) []Gap {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -57,38 +39,34 @@ func (s *Server) HostnameGaps(zoneID, hostname string) []Gap {
 		return nil
 	}
 	now := s.now()
+	host := normalizeHostname(hostname)
 
-	type interval struct{ start, end time.Time } // zero end: open
-	var cover []interval
-	for _, seg := range z.history[normalizeHostname(hostname)] {
-		if !seg.enabled {
-			continue
+	// Coverage changes only when a version is made or deployed, or when a
+	// certificate becomes active or its deletion is requested.
+	var changes []time.Time
+	for _, v := range z.history[host] {
+		changes = append(changes, v.at, v.deployAt)
+		if v.cert != nil {
+			changes = append(changes, v.cert.activeAt, v.cert.deleteRequestedAt)
 		}
-		start := seg.from
-		if seg.certActiveAt.After(start) {
-			start = seg.certActiveAt
-		}
-		if start.After(now) || (!seg.to.IsZero() && !start.Before(seg.to)) {
-			continue // not covered yet, or never covered
-		}
-		cover = append(cover, interval{start, seg.to})
 	}
-	sort.Slice(cover, func(i, j int) bool { return cover[i].start.Before(cover[j].start) })
+	sort.Slice(changes, func(i, j int) bool { return changes[i].Before(changes[j]) })
 
 	var gaps []Gap
-	for i, iv := range cover {
-		if iv.end.IsZero() {
-			break // covered from here on
-		}
-		if i+1 < len(cover) {
-			// Versions never overlap, so coverage intervals are disjoint;
-			// touching intervals leave no gap.
-			if next := cover[i+1]; next.start.After(iv.end) {
-				gaps = append(gaps, Gap{Start: iv.end, End: next.start})
-			}
+	covered, last := false, time.Time{}
+	for _, t := range changes {
+		if t.IsZero() || t.Equal(last) || t.After(now) {
 			continue
 		}
-		gaps = append(gaps, Gap{Start: iv.end}) // last coverage ended: open gap
+		last = t
+		coveredAt := z.presentedAt(host, t) != nil
+		switch {
+		case coveredAt && !covered && len(gaps) > 0:
+			gaps[len(gaps)-1].End = t
+		case !coveredAt && covered:
+			gaps = append(gaps, Gap{Start: t})
+		}
+		covered = coveredAt
 	}
 	return gaps
 }

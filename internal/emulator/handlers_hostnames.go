@@ -204,7 +204,7 @@ func (s *Server) applyHostnameUpdate(z *zone, u hostnameUpdate, now time.Time) b
 			return bindingToJSON(z, gone, StatusDeleted, now)
 		}
 		b.removedAt, b.goneAt, b.updatedAt = now, now.Add(s.assocRemoveDelayLocked()), now
-		z.recordSegment(u.hostname, now, nil)
+		z.recordVersion(u.hostname, now, nil, nil)
 		return bindingToJSON(z, b, StatusPendingDeletion, now)
 	}
 	if b != nil && b.certID == u.cert.id && b.enabled == *u.enabled {
@@ -216,6 +216,6 @@ func (s *Server) applyHostnameUpdate(z *zone, u hostnameUpdate, now time.Time) b
 	}
 	b.certID, b.enabled = u.cert.id, *u.enabled
 	b.updatedAt, b.activeAt = now, now.Add(s.assocDeployDelayLocked())
-	z.recordSegment(u.hostname, now, b)
+	z.recordVersion(u.hostname, now, b, u.cert)
 	return bindingToJSON(z, b, StatusPendingDeployment, now)
 }

@@ -40,9 +40,9 @@ type zone struct {
 	// upload or delete (wall clock; see zone_cert_busy.go).
 	zoneCertBusyUntil time.Time
 
-	certs    []*certificate      // both kinds, in upload order
-	bindings map[string]*binding // by hostname
-	history  map[string][]segment
+	certs    []*certificate       // both kinds, in upload order
+	bindings map[string]*binding  // by hostname
+	history  map[string][]version // by hostname, oldest first
 }
 
 func newZone(id, name string, created time.Time) *zone {
@@ -58,7 +58,7 @@ func (z *zone) reset() {
 	z.ssl, z.sslModified = defaultSSLMode, time.Time{}
 	z.certs = nil
 	z.bindings = map[string]*binding{}
-	z.history = map[string][]segment{}
+	z.history = map[string][]version{}
 }
 
 // certificate is an uploaded zone-level or hostname certificate. Its status
@@ -92,6 +92,12 @@ func (c *certificate) status(now time.Time) string {
 	default:
 		return StatusActive
 	}
+}
+
+// activeAtTime reports whether c was active at t, which may be in the past:
+// deployed by then and its deletion not yet requested.
+func (c *certificate) activeAtTime(t time.Time) bool {
+	return !t.Before(c.activeAt) && (c.live() || t.Before(c.deleteRequestedAt))
 }
 
 // updatedAt is the time of c's last status change as seen at now.
