@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 
@@ -143,4 +144,12 @@ func (a *associationWatch) check(ctx context.Context, zoneID string, t deploywai
 	done := targetDone(t, got, gone)
 	tflog.Debug(ctx, "Polled hostname association", map[string]any{"zone_id": zoneID, "hostname": t.Key, "status": status, "done": done})
 	return done, status, nil
+}
+
+// isWaitTimeout says whether a wait for associations failed because its
+// deadline came (raising the timeout may help), not because a poll failed
+// (an API error, reported as such: a missing permission, say).
+func isWaitTimeout(err error) bool {
+	var pending *deploywait.PendingError
+	return errors.As(err, &pending) || errors.Is(err, context.DeadlineExceeded)
 }

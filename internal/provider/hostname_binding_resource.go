@@ -403,7 +403,9 @@ func (r *hostnameBindingResource) write(ctx context.Context, m *hostnameBindingM
 	if got, ok := r.data.associations.lastSeen(zoneID, hostname); ok && got.CertID == certID {
 		m.set(zoneID, hostname, got)
 	}
-	if err != nil {
+	if err != nil && !isWaitTimeout(err) {
+		addAPIError(diags, r.data, "Hostname Binding Did Not Become Active", fmt.Sprintf("Reading the association of %s", hostname), err)
+	} else if err != nil {
 		diags.AddError("Hostname Binding Did Not Become Active",
 			fmt.Sprintf("Waiting for the association of %s with %s to become active: %s. Raise timeouts.create or timeouts.update, "+
 				"or set wait_for_deployment = false and wait with a cfaop_hostname_deployment.", hostname, certID, err))

@@ -139,6 +139,10 @@ func (r *hostnameDeploymentResource) wait(ctx context.Context, p tfsdk.Plan, sta
 	ctx = tflog.SetField(ctx, "zone_id", zoneID)
 	start := time.Now()
 	if err := r.data.associations.waitActive(ctx, zoneID, want); err != nil {
+		if !isWaitTimeout(err) {
+			addAPIError(diags, r.data, "Hostname Deployment Did Not Finish", fmt.Sprintf("Reading the hostname associations of zone %s", zoneID), err)
+			return
+		}
 		diags.AddError("Hostname Deployment Did Not Finish",
 			fmt.Sprintf("Waiting for %d hostname associations in zone %s to become active on their certificates: %s.\n\n"+
 				"A hostname not bound, or bound to another certificate, never becomes active here: check that bindings matches "+
