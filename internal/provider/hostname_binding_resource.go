@@ -404,7 +404,8 @@ func (r *hostnameBindingResource) write(ctx context.Context, m *hostnameBindingM
 		m.set(zoneID, hostname, got)
 	}
 	if err != nil && !isWaitTimeout(err) {
-		addAPIError(diags, r.data, "Hostname Binding Did Not Become Active", fmt.Sprintf("Reading the association of %s", hostname), err)
+		diags.AddError("Hostname Binding Did Not Become Active",
+			apiErrorDetail(fmt.Sprintf("Cloudflare accepted the association of %s with %s; reading it back", hostname, certID), err))
 	} else if err != nil {
 		diags.AddError("Hostname Binding Did Not Become Active",
 			fmt.Sprintf("Waiting for the association of %s with %s to become active: %s. Raise timeouts.create or timeouts.update, "+

@@ -140,7 +140,8 @@ func (r *hostnameDeploymentResource) wait(ctx context.Context, p tfsdk.Plan, sta
 	start := time.Now()
 	if err := r.data.associations.waitActive(ctx, zoneID, want); err != nil {
 		if !isWaitTimeout(err) {
-			addAPIError(diags, r.data, "Hostname Deployment Did Not Finish", fmt.Sprintf("Reading the hostname associations of zone %s", zoneID), err)
+			// Not addAPIError: its "wrote nothing" is untrue once this run's bindings are written.
+			diags.AddError("Hostname Deployment Did Not Finish", apiErrorDetail(fmt.Sprintf("Reading the hostname associations of zone %s", zoneID), err))
 			return
 		}
 		diags.AddError("Hostname Deployment Did Not Finish",
