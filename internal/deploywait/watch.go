@@ -16,8 +16,13 @@ type Target struct {
 	// Group holds objects expected to become ready together, such as the
 	// hostnames moved to one certificate: one poll of the group's longest
 	// waiting member stands for all of them until it is ready, and only
-	// then are the others checked, once each.
+	// then are the others checked, oldest first.
 	Group string
+	// Since is when the object was last changed, if the caller knows
+	// (zero: when the wait starts). It orders a group's members: one
+	// changed later is not ready before one changed earlier, give or
+	// take Cloudflare's jitter.
+	Since time.Time
 }
 
 // Check polls one object: done when it is ready, status for logs and
@@ -131,7 +136,11 @@ func (w *Watch) register(ctx context.Context, targets []Target) []*entry {
 		seen[k] = true
 		e := w.entries[k]
 		if e == nil {
-			e = &entry{target: t, since: now, done: make(chan struct{})}
+			since := now
+			if !t.Since.IsZero() && t.Since.Before(now) {
+				since = t.Since
+			}
+			e = &entry{target: t, since: since, done: make(chan struct{})}
 			w.entries[k] = e
 			g := w.groups[t.Group]
 			if g == nil {
@@ -239,7 +248,12 @@ func (w *Watch) run(ctx context.Context) {
 }
 
 // pollGroup polls the group's longest waiting member; when it is ready,
-// every other member is checked once.
+// the others are checked once each, oldest first, a batch at a time. The
+// check stops after a batch in which a member changed later than the
+// ready one is not ready yet: younger members are then not ready either,
+// and reading them now would only be repeated (a large apply writes its
+// bindings over many seconds). Members that started waiting together
+// with the ready one are all checked.
 func (w *Watch) pollGroup(ctx context.Context, name string) {
 	w.mu.Lock()
 	g := w.groups[name]
@@ -253,20 +267,36 @@ func (w *Watch) pollGroup(ctx context.Context, name string) {
 		w.reschedule(name)
 		return
 	}
-	if w.poll(ctx, members[0]) && len(members) > 1 {
-		sem := make(chan struct{}, w.cfg.Concurrency)
+	if w.poll(ctx, members[0]) {
+		w.checkYounger(ctx, members[0].since, members[1:])
+	}
+	w.reschedule(name)
+}
+
+// checkYounger polls members (oldest first) in batches of the configured
+// concurrency, stopping after a batch where a member younger than ready
+// (its since after it) is not ready.
+func (w *Watch) checkYounger(ctx context.Context, ready time.Time, members []*entry) {
+	batch := max(w.cfg.Concurrency, 1)
+	for len(members) > 0 {
+		n := min(batch, len(members))
+		results := make([]bool, n)
 		var wg sync.WaitGroup
-		for _, e := range members[1:] {
-			sem <- struct{}{}
+		for i, e := range members[:n] {
 			wg.Add(1)
 			go func() {
-				defer func() { <-sem; wg.Done() }()
-				w.poll(ctx, e)
+				defer wg.Done()
+				results[i] = w.poll(ctx, e)
 			}()
 		}
 		wg.Wait()
+		for i, ok := range results {
+			if !ok && members[i].since.After(ready) {
+				return
+			}
+		}
+		members = members[n:]
 	}
-	w.reschedule(name)
 }
 
 // pendingMembers lists the members not finished, longest waiting first.

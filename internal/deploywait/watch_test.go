@@ -108,3 +108,51 @@ func TestWatchFailsOnPermanentErrorAndRetriesTransientOnes(t *testing.T) {
 		t.Fatalf("got %v, want the permanent error", err)
 	}
 }
+
+// TestWatchReadsYoungerMembersOnlyWhenDue waits, in one call, for a group
+// of objects changed one after another (as a large apply writes its
+// bindings), each ready a fixed delay after its change. When the oldest is
+// ready, the younger ones are not read all at once and again at every later
+// turn: each object is read about once, not once per turn.
+func TestWatchReadsYoungerMembersOnlyWhenDue(t *testing.T) {
+	f := &fakeObjects{}
+	w := New(Config{Schedule: Schedule{Min: 5 * time.Millisecond, Max: 10 * time.Millisecond}, Check: f.check, Concurrency: 2})
+	const n = 40
+	delay, spread := 100*time.Millisecond, 200*time.Millisecond
+	start := time.Now()
+	targets := make([]Target, n)
+	for i := range n {
+		changed := start.Add(-spread + time.Duration(i)*spread/n)
+		key := fmt.Sprintf("h%02d", i)
+		f.readyAt.Store(key, changed.Add(delay+spread))
+		targets[i] = Target{Key: key, Group: "g", Since: changed}
+	}
+	if err := w.Wait(context.Background(), targets); err != nil {
+		t.Fatal(err)
+	}
+	// Reading every pending member at each turn costs about n polls per
+	// turn over the spread's turns; in order, about one per object plus
+	// one batch and the oldest's poll per turn.
+	turns := int64(spread/(5*time.Millisecond)) + 2
+	if got, limit := f.polls.Load(), int64(n)+3*turns; got > limit {
+		t.Errorf("%d polls for %d objects changed over %s, want at most %d", got, n, spread, limit)
+	}
+	// Objects that started waiting together are all read once the oldest
+	// is ready (no order among them to rely on).
+	g := &fakeObjects{}
+	w = New(Config{Schedule: fast, Check: g.check, Concurrency: 2})
+	ready := time.Now().Add(30 * time.Millisecond)
+	same := make([]Target, 6)
+	for i := range same {
+		key := fmt.Sprintf("s%d", i)
+		at := ready
+		if i == 5 {
+			at = ready.Add(-time.Hour) // only the last in key order is ready early
+		}
+		g.readyAt.Store(key, at)
+		same[i] = Target{Key: key, Group: "g"}
+	}
+	if err := w.Wait(context.Background(), same); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -34,6 +35,7 @@ type associationWatch struct {
 	mu     sync.Mutex
 	zones  map[string]*deploywait.Watch
 	last   sync.Map // "zone/hostname" -> cfapi.Binding of the latest poll
+	wrote  sync.Map // "zone/hostname" -> time.Time of this process's latest write
 }
 
 func newAssociationWatch(client *cfapi.Client, s pollSchedule) *associationWatch {
@@ -68,7 +70,7 @@ func (a *associationWatch) zone(zoneID string) *deploywait.Watch {
 func (a *associationWatch) waitActive(ctx context.Context, zoneID string, want map[string]string) error {
 	targets := make([]deploywait.Target, 0, len(want))
 	for h, cert := range want {
-		targets = a.unlessSettled(zoneID, targets, deploywait.Target{Key: h, Group: groupOn + cert})
+		targets = a.unlessSettled(zoneID, targets, deploywait.Target{Key: h, Group: groupOn + cert, Since: a.writtenAt(zoneID, h)})
 	}
 	return a.zone(zoneID).Wait(ctx, targets)
 }
@@ -78,7 +80,7 @@ func (a *associationWatch) waitActive(ctx context.Context, zoneID string, want m
 func (a *associationWatch) waitOff(ctx context.Context, zoneID, certID string, hostnames []string) error {
 	targets := make([]deploywait.Target, 0, len(hostnames))
 	for _, h := range hostnames {
-		targets = a.unlessSettled(zoneID, targets, deploywait.Target{Key: h, Group: groupOff + certID})
+		targets = a.unlessSettled(zoneID, targets, deploywait.Target{Key: h, Group: groupOff + certID, Since: a.writtenAt(zoneID, h)})
 	}
 	return a.zone(zoneID).Wait(ctx, targets)
 }
@@ -103,9 +105,19 @@ func (a *associationWatch) remember(zoneID, hostname string, b cfapi.Binding, go
 	a.last.Store(zoneID+"/"+hostname, b)
 }
 
-// forget drops what is known of hostname: a write changes it.
+// forget drops what is known of hostname: a write changes it. The time is
+// kept, so that a wait polls hostnames written earlier first.
 func (a *associationWatch) forget(zoneID, hostname string) {
 	a.last.Delete(zoneID + "/" + hostname)
+	a.wrote.Store(zoneID+"/"+hostname, time.Now())
+}
+
+// writtenAt is when this process last wrote hostname (zero if it did not).
+func (a *associationWatch) writtenAt(zoneID, hostname string) time.Time {
+	if v, ok := a.wrote.Load(zoneID + "/" + hostname); ok {
+		return v.(time.Time)
+	}
+	return time.Time{}
 }
 
 // unlessSettled appends t to targets unless the latest read of its
