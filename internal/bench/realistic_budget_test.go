@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
 )
 
 func TestRealisticChecks(t *testing.T) {
@@ -41,6 +43,22 @@ func TestRealisticChecks(t *testing.T) {
 		"destroy: left in the emulator", "429 responses, all phases"}
 	if !slices.Equal(failed, want) {
 		t.Errorf("over budget: got %q\nwant %q", failed, want)
+	}
+
+	// A rotation at N = 500 that needs two rate-limit windows may wait for
+	// the second; an apply may not, and needing a second window fails it.
+	twoWindows := RealisticResult{Spec: RealisticSpec{N: 500, Certificates: 5, Delay: d}, Phases: []RealisticPhase{
+		{Phase: PhaseApply, Wall: 2 * d, Requests: map[string]int{ShapeBindingGet: 1201}},
+		{Phase: PhaseRotate, Wall: 3*d + 60*time.Second + emulator.CloudflareRateWindow, Requests: map[string]int{ShapeBindingGet: 1435}},
+	}}
+	failed = nil
+	for _, c := range RealisticChecks(twoWindows) {
+		if !c.OK {
+			failed = append(failed, c.Name)
+		}
+	}
+	if want := []string{"apply: API requests"}; !slices.Equal(failed, want) {
+		t.Errorf("two windows: got %q, want %q", failed, want)
 	}
 
 	// At N = 500 the apply may take a minute beyond its two delays.
