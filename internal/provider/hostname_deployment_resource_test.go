@@ -76,7 +76,9 @@ func TestAccHostnameDeployment_applyWaitsTwoDelays(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
-	const n, delay = 48, 3 * time.Second
+	// A delay long beside Terraform's own time for 48 bindings, which grows
+	// on a loaded machine (make test runs eight packages at once).
+	const n, delay = 48, 6 * time.Second
 	env.emu.SetDelay(delay)
 	certs := []string{"c0", "c1", "c2"}
 	f := newBindingFixture(t, env, certs...)
