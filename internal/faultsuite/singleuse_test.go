@@ -163,7 +163,9 @@ func TestSingleUseRuns_killedRunsConverge(t *testing.T) {
 
 	res := singleUseResult{point: "apply, after the first upload"}
 	res.lockHeld = s.killAt(certPOST(0), "apply", "-input=false", "-auto-approve", "-no-color")
-	res.storedAtKill, res.savedAtKill = liveCerts(lab.Emu.Snapshot()), s.savedCount()
+	// Uploads the killed run sent just before the kill still complete in
+	// the emulator: count once the count holds still.
+	res.storedAtKill, res.savedAtKill = settledCerts(lab), s.savedCount()
 	res = s.next(res, false)
 	if res.adopted != res.storedAtKill {
 		t.Errorf("%d certificates adopted, want the %d stored by the killed run", res.adopted, res.storedAtKill)
@@ -178,7 +180,9 @@ func TestSingleUseRuns_killedRunsConverge(t *testing.T) {
 	s.use(rotated, true)
 	res = singleUseResult{point: "rotation, after the first new upload"}
 	res.lockHeld = s.killAt(certPOST(0), "apply", "-input=false", "-auto-approve", "-no-color")
-	res.storedAtKill, res.savedAtKill = liveCerts(lab.Emu.Snapshot()), s.savedCount()
+	// Uploads the killed run sent just before the kill still complete in
+	// the emulator: count once the count holds still.
+	res.storedAtKill, res.savedAtKill = settledCerts(lab), s.savedCount()
 	storedNew := 0 // the new certificates the killed rotation stored; its state holds none of them
 	for _, z := range lab.Emu.Snapshot().Zones {
 		for _, c := range append(append([]emulator.CertificateState{}, z.ZoneCertificates...), z.HostnameCertificates...) {
@@ -291,4 +295,20 @@ func singleUseTable(results []singleUseResult) string {
 			r.orphans, r.duplicates, r.planExit)
 	}
 	return b.String()
+}
+
+// settledCerts is the emulator's live certificate count once two reads
+// 200 ms apart agree (at most 5 s): requests in flight when a run is
+// killed still finish on the server.
+func settledCerts(lab *originlab.Lab) int {
+	n := liveCerts(lab.Emu.Snapshot())
+	for range 25 {
+		time.Sleep(200 * time.Millisecond)
+		m := liveCerts(lab.Emu.Snapshot())
+		if m == n {
+			return n
+		}
+		n = m
+	}
+	return n
 }
