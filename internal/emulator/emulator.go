@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/pause"
@@ -120,6 +121,8 @@ type Server struct {
 
 	srvMu sync.Mutex
 	srv   *http.Server
+	// conns counts the open client connections of a server made by Start.
+	conns atomic.Int64
 }
 
 // New validates cfg and creates a Server with its own origin-pull CA.
@@ -246,10 +249,25 @@ func (s *Server) Start(addr string) (string, error) {
 		_ = ln.Close()
 		return "", fmt.Errorf("emulator: %s resolved to non-loopback address %s", addr, ln.Addr())
 	}
-	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ConnState: s.countConn}
 	go func(srv *http.Server) { _ = srv.Serve(ln) }(s.srv)
 	return "http://" + ln.Addr().String() + APIPrefix, nil
 }
+
+func (s *Server) countConn(_ net.Conn, state http.ConnState) {
+	switch state {
+	case http.StateNew:
+		s.conns.Add(1)
+	case http.StateClosed, http.StateHijacked:
+		s.conns.Add(-1)
+	}
+}
+
+// OpenConnections is the number of client connections a server made by
+// Start holds open. Once a client process is gone and this is 0, every
+// request it had sent has been answered: the server reads a connection to
+// its end before closing it.
+func (s *Server) OpenConnections() int { return int(s.conns.Load()) }
 
 // checkLoopback refuses listen addresses that are not loopback: an empty
 // host (all interfaces), a non-loopback IP or any name but "localhost".

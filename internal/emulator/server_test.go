@@ -7,10 +7,12 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestEmulator_OriginPullCA(t *testing.T) {
@@ -203,5 +205,57 @@ func TestEmulator_Concurrency(t *testing.T) {
 	}
 	if n := e.s.Counts()["GET /zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}"]; n != 40 {
 		t.Fatalf("%d hostname reads counted, want 40", n)
+	}
+}
+
+// A client killed while its request is being answered: OpenConnections
+// reaches 0 only once the handler has returned, which is what the fault
+// suite waits for before counting what a killed run stored.
+func TestEmulator_OpenConnectionsOutlastAbandonedRequests(t *testing.T) {
+	t.Parallel()
+	var (
+		mu       sync.Mutex
+		answered []string
+	)
+	s, err := New(Config{Latency: 300 * time.Millisecond, Logf: func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		answered = append(answered, fmt.Sprintf(format, args...))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(base, APIPrefix), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := APIPrefix + "/zones/" + s.ZoneID(DefaultZone) + "/settings/tls_client_auth"
+	body := `{"value":"on"}`
+	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		path, s.Token(), len(body), body)
+	key := "PATCH /zones/{zone_id}/settings/tls_client_auth"
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("still waiting after 5 s for %s", what)
+			}
+		}
+	}
+	waitFor("the request to reach its handler", func() bool { return s.Counts()[key] == 1 })
+	if n := s.OpenConnections(); n != 1 {
+		t.Fatalf("%d open connections while a request is answered, want 1", n)
+	}
+	_ = conn.Close() // gone before the answer, as a killed process is
+	waitFor("the connection to close", func() bool { return s.OpenConnections() == 0 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(answered) != 1 || !strings.HasPrefix(answered[0], "emulator: "+key) {
+		t.Fatalf("the connection closed before its handler returned: log %q", answered)
 	}
 }

@@ -247,3 +247,23 @@ func liveCerts(snap emulator.State) int {
 	}
 	return n
 }
+
+// settledCerts is the emulator's live certificate count once the killed
+// run's connections have all been closed for 300 ms (at most 10 s):
+// requests in flight at the kill still finish on the server, and a
+// connection dialled just before it may still wait in the listen backlog.
+func settledCerts(t *testing.T, lab *originlab.Lab) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for quiet := time.Duration(0); quiet < 300*time.Millisecond; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the emulator still holds %d connections 10 s after the kill", lab.Emu.OpenConnections())
+		}
+		time.Sleep(20 * time.Millisecond)
+		quiet += 20 * time.Millisecond
+		if lab.Emu.OpenConnections() > 0 {
+			quiet = 0
+		}
+	}
+	return liveCerts(lab.Emu.Snapshot())
+}

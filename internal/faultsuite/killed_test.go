@@ -114,7 +114,7 @@ func TestKilledRuns_nextApplyConverges(t *testing.T) {
 			kill(t, cmd)
 			lab.Emu.SetFaults(emulator.Faults{})
 			res.restored = recoverTruncatedState(t, ws)
-			res.storedAtKill = liveCerts(lab.Emu.Snapshot())
+			res.storedAtKill = settledCerts(t, lab)
 			saved := ws.state()
 			res.savedAtKill = len(saved)
 			savedCerts := 0
@@ -206,7 +206,7 @@ func killRotationAndDestroy(t *testing.T, lab *originlab.Lab, zones map[string]s
 	}
 
 	restored := killAt(certPOST(0), "apply", "-input=false", "-auto-approve", "-no-color")
-	res := killedResult{point: "during a rotation" + suffix, storedAtKill: liveCerts(lab.Emu.Snapshot()), savedAtKill: len(ws.state()), restored: restored}
+	res := killedResult{point: "during a rotation" + suffix, storedAtKill: settledCerts(t, lab), savedAtKill: len(ws.state()), restored: restored}
 	res = reapplyAndCheck(t, lab, ws, next.Count, res)
 	for _, r := range ws.state() {
 		if fp, _ := r.Values["sha256_fingerprint"].(string); fp != "" && !fixtureHas(next, fp) {
@@ -215,7 +215,7 @@ func killRotationAndDestroy(t *testing.T, lab *originlab.Lab, zones map[string]s
 	}
 
 	restored = killAt(&emulator.Fault{Method: "DELETE"}, "destroy", "-input=false", "-auto-approve", "-no-color")
-	stored := liveCerts(lab.Emu.Snapshot())
+	stored := settledCerts(t, lab)
 	saved := ws.state()
 	if out, code := ws.destroy(); code != 0 {
 		t.Fatalf("destroy after a killed destroy: exit %d\n%s", code, errorLines(out))

@@ -165,7 +165,7 @@ func TestSingleUseRuns_killedRunsConverge(t *testing.T) {
 	res.lockHeld = s.killAt(certPOST(0), "apply", "-input=false", "-auto-approve", "-no-color")
 	// Uploads the killed run sent just before the kill still complete in
 	// the emulator: count once the count holds still.
-	res.storedAtKill, res.savedAtKill = settledCerts(lab), s.savedCount()
+	res.storedAtKill, res.savedAtKill = settledCerts(t, lab), s.savedCount()
 	res = s.next(res, false)
 	if res.adopted != res.storedAtKill {
 		t.Errorf("%d certificates adopted, want the %d stored by the killed run", res.adopted, res.storedAtKill)
@@ -182,7 +182,7 @@ func TestSingleUseRuns_killedRunsConverge(t *testing.T) {
 	res.lockHeld = s.killAt(certPOST(0), "apply", "-input=false", "-auto-approve", "-no-color")
 	// Uploads the killed run sent just before the kill still complete in
 	// the emulator: count once the count holds still.
-	res.storedAtKill, res.savedAtKill = settledCerts(lab), s.savedCount()
+	res.storedAtKill, res.savedAtKill = settledCerts(t, lab), s.savedCount()
 	storedNew := 0 // the new certificates the killed rotation stored; its state holds none of them
 	for _, z := range lab.Emu.Snapshot().Zones {
 		for _, c := range append(append([]emulator.CertificateState{}, z.ZoneCertificates...), z.HostnameCertificates...) {
@@ -204,7 +204,7 @@ func TestSingleUseRuns_killedRunsConverge(t *testing.T) {
 
 	res = singleUseResult{point: "destroy, after the first deletion"}
 	res.lockHeld = s.killAt(&emulator.Fault{Method: "DELETE"}, "destroy", "-input=false", "-auto-approve", "-no-color")
-	res.storedAtKill, res.savedAtKill = liveCerts(lab.Emu.Snapshot()), s.savedCount()
+	res.storedAtKill, res.savedAtKill = settledCerts(t, lab), s.savedCount()
 	res = s.next(res, true)
 	if res.left != 0 {
 		t.Errorf("%d certificates left after the destroy", res.left)
@@ -220,7 +220,7 @@ func TestSingleUseRuns_killedRunsConverge(t *testing.T) {
 	lab.Emu.SetDelay(8 * time.Second)
 	res = singleUseResult{point: "destroy, after the first deletion; then apply"}
 	res.lockHeld = s.killAt(&emulator.Fault{Method: "DELETE"}, "destroy", "-input=false", "-auto-approve", "-no-color")
-	res.storedAtKill, res.savedAtKill = liveCerts(lab.Emu.Snapshot()), s.savedCount()
+	res.storedAtKill, res.savedAtKill = settledCerts(t, lab), s.savedCount()
 	res = s.next(res, false)
 	lab.Emu.SetDelay(time.Second)
 	results = append(results, res)
@@ -295,20 +295,4 @@ func singleUseTable(results []singleUseResult) string {
 			r.orphans, r.duplicates, r.planExit)
 	}
 	return b.String()
-}
-
-// settledCerts is the emulator's live certificate count once two reads
-// 200 ms apart agree (at most 5 s): requests in flight when a run is
-// killed still finish on the server.
-func settledCerts(lab *originlab.Lab) int {
-	n := liveCerts(lab.Emu.Snapshot())
-	for range 25 {
-		time.Sleep(200 * time.Millisecond)
-		m := liveCerts(lab.Emu.Snapshot())
-		if m == n {
-			return n
-		}
-		n = m
-	}
-	return n
 }
