@@ -144,7 +144,7 @@ func (w *Watch) register(ctx context.Context, targets []Target) []*entry {
 			w.entries[k] = e
 			g := w.groups[t.Group]
 			if g == nil {
-				g = &group{members: map[string]*entry{}, next: now.Add(w.cfg.Schedule.Next(0))}
+				g = &group{members: map[string]*entry{}, next: w.firstPollLocked(now)}
 				w.groups[t.Group] = g
 			}
 			g.members[t.Key] = e
@@ -211,7 +211,30 @@ func (w *Watch) pending(mine []*entry, cause error) error {
 	return &PendingError{Pending: out, Cause: cause}
 }
 
-// run polls due groups until no one waits.
+// firstPollLocked is when a new group is first polled: with the latest
+// poll of another group due within the schedule's first wait, if any, so
+// groups keep one rhythm and the objects of a zone are seen ready together
+// (Terraform then starts the next writes together, and they share a
+// request). That costs at most one early poll per group, and a group is
+// never polled later than the schedule says.
+func (w *Watch) firstPollLocked(now time.Time) time.Time {
+	at := now.Add(w.cfg.Schedule.Next(0))
+	var joined time.Time
+	for _, g := range w.groups {
+		if g.next.After(now) && !g.next.After(at) && g.next.After(joined) {
+			joined = g.next
+		}
+	}
+	if !joined.IsZero() {
+		return joined
+	}
+	return at
+}
+
+// run polls due groups until no one waits. Groups due within a quarter of
+// the schedule's shortest wait are polled together, at once: polled one
+// after another, each would be rescheduled from a later instant and the
+// groups would drift apart.
 func (w *Watch) run(ctx context.Context) {
 	for {
 		w.mu.Lock()
@@ -221,10 +244,11 @@ func (w *Watch) run(ctx context.Context) {
 			return
 		}
 		now := time.Now()
+		soon := now.Add(w.cfg.Schedule.Min / 4)
 		next := now.Add(w.cfg.Schedule.Max)
 		var due []string
 		for name, g := range w.groups {
-			if !g.next.After(now) {
+			if !g.next.After(soon) {
 				due = append(due, name)
 			} else if g.next.Before(next) {
 				next = g.next
@@ -232,10 +256,7 @@ func (w *Watch) run(ctx context.Context) {
 		}
 		w.mu.Unlock()
 		if len(due) > 0 {
-			sort.Strings(due)
-			for _, name := range due {
-				w.pollGroup(ctx, name)
-			}
+			w.pollGroups(ctx, now, due)
 			continue
 		}
 		t := time.NewTimer(next.Sub(now))
@@ -247,6 +268,24 @@ func (w *Watch) run(ctx context.Context) {
 	}
 }
 
+// pollGroups polls the named groups side by side, at most Concurrency at
+// a time, and returns when all are done.
+func (w *Watch) pollGroups(ctx context.Context, started time.Time, names []string) {
+	sort.Strings(names)
+	slots := make(chan struct{}, w.cfg.Concurrency)
+	var wg sync.WaitGroup
+	for _, name := range names {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			w.pollGroup(ctx, name, started)
+		}()
+	}
+	wg.Wait()
+}
+
 // pollGroup polls the group's longest waiting member; when it is ready,
 // the others are checked once each, oldest first, a batch at a time. The
 // check stops after a batch in which a member changed later than the
@@ -254,7 +293,7 @@ func (w *Watch) run(ctx context.Context) {
 // and reading them now would only be repeated (a large apply writes its
 // bindings over many seconds). Members that started waiting together
 // with the ready one are all checked.
-func (w *Watch) pollGroup(ctx context.Context, name string) {
+func (w *Watch) pollGroup(ctx context.Context, name string, started time.Time) {
 	w.mu.Lock()
 	g := w.groups[name]
 	if g == nil {
@@ -264,13 +303,13 @@ func (w *Watch) pollGroup(ctx context.Context, name string) {
 	members := pendingMembers(g)
 	w.mu.Unlock()
 	if len(members) == 0 {
-		w.reschedule(name)
+		w.reschedule(name, started)
 		return
 	}
 	if w.poll(ctx, members[0]) {
 		w.checkYounger(ctx, members[0].since, members[1:])
 	}
-	w.reschedule(name)
+	w.reschedule(name, started)
 }
 
 // checkYounger polls members (oldest first) in batches of the configured
@@ -318,21 +357,25 @@ func pendingMembers(g *group) []*entry {
 	return out
 }
 
-// reschedule sets the group's next poll from its longest waiting member.
-func (w *Watch) reschedule(name string) {
+// reschedule sets the group's next poll from its longest waiting member,
+// counted from when the round of polls started (not when this group's
+// poll ended), so groups polled together stay together. A poll slower
+// than the wait is followed by the next one after half the shortest wait.
+func (w *Watch) reschedule(name string, started time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	g := w.groups[name]
 	if g == nil {
 		return
 	}
-	now := time.Now()
-	members := pendingMembers(g)
-	if len(members) == 0 {
-		g.next = now.Add(w.cfg.Schedule.Next(0))
-		return
+	wait := w.cfg.Schedule.Next(0)
+	if members := pendingMembers(g); len(members) > 0 {
+		wait = w.cfg.Schedule.Next(started.Sub(members[0].since))
 	}
-	g.next = now.Add(w.cfg.Schedule.Next(now.Sub(members[0].since)))
+	g.next = started.Add(wait)
+	if soonest := time.Now().Add(w.cfg.Schedule.Min / 2); g.next.Before(soonest) {
+		g.next = soonest
+	}
 }
 
 // poll checks one entry and reports whether it is ready.

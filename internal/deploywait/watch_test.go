@@ -156,3 +156,63 @@ func TestWatchReadsYoungerMembersOnlyWhenDue(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWatchKeepsGroupsInStep waits for three groups: one whose polls are
+// slow, and one that starts waiting a little after the others. Their
+// polls stay together, so objects of a zone are seen ready at the same
+// moment and Terraform starts the next writes together: rescheduled from
+// the end of its own poll, the slow group would drift a poll's duration
+// each turn, and the late one would keep its own rhythm.
+func TestWatchKeepsGroupsInStep(t *testing.T) {
+	t.Parallel()
+	const minWait, slowPoll, tolerance = 60 * time.Millisecond, 20 * time.Millisecond, 15 * time.Millisecond
+	var (
+		mu    sync.Mutex
+		polls = map[string][]time.Time{}
+	)
+	ready := time.Now().Add(600 * time.Millisecond)
+	w := New(Config{Schedule: Schedule{Min: minWait, Max: minWait}, Concurrency: 4,
+		Check: func(_ context.Context, tg Target) (bool, string, error) {
+			mu.Lock()
+			polls[tg.Group] = append(polls[tg.Group], time.Now())
+			mu.Unlock()
+			if tg.Group == "slow" {
+				time.Sleep(slowPoll)
+			}
+			return !time.Now().Before(ready), "", nil
+		}})
+	var wg sync.WaitGroup
+	wait := func(group string) {
+		defer wg.Done()
+		if err := w.Wait(context.Background(), []Target{{Key: group + ".example.com", Group: group}}); err != nil {
+			t.Error(err)
+		}
+	}
+	wg.Add(3)
+	go wait("slow")
+	go wait("quick")
+	time.Sleep(minWait * 6 / 10)
+	go wait("late")
+	wg.Wait()
+
+	mu.Lock()
+	defer mu.Unlock()
+	for group, times := range polls {
+		for _, at := range times {
+			for other, theirs := range polls {
+				if other == group || at.After(theirs[len(theirs)-1].Add(tolerance)) {
+					continue // the other group was already done
+				}
+				near := false
+				for _, o := range theirs {
+					if d := at.Sub(o); d > -tolerance && d < tolerance {
+						near = true
+					}
+				}
+				if !near {
+					t.Fatalf("group %q polled at +%s with no poll of %q within %s: polls %v", group, at.Sub(ready.Add(-600*time.Millisecond)), other, tolerance, polls)
+				}
+			}
+		}
+	}
+}
