@@ -236,8 +236,10 @@ func TestEmulator_OpenConnectionsOutlastAbandonedRequests(t *testing.T) {
 	}
 	path := APIPrefix + "/zones/" + s.ZoneID(DefaultZone) + "/settings/tls_client_auth"
 	body := `{"value":"on"}`
-	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
-		path, s.Token(), len(body), body)
+	if _, err := fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		path, s.Token(), len(body), body); err != nil {
+		t.Fatal(err)
+	}
 	key := "PATCH /zones/{zone_id}/settings/tls_client_auth"
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
