@@ -28,15 +28,7 @@ func TestLoopbackHost(t *testing.T) {
 // the right token; loopback names are served.
 func TestEmulator_refusesForeignHostHeaders(t *testing.T) {
 	var logged []string
-	s, err := New(Config{Logf: func(f string, a ...any) { logged = append(logged, f) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s, base := startServer(t, Config{Logf: func(f string, a ...any) { logged = append(logged, f) }})
 	root := strings.TrimSuffix(base, APIPrefix)
 	get := func(path, host string) (int, []byte) {
 		t.Helper()

@@ -217,19 +217,11 @@ func TestEmulator_OpenConnectionsOutlastAbandonedRequests(t *testing.T) {
 		mu       sync.Mutex
 		answered []string
 	)
-	s, err := New(Config{Latency: 300 * time.Millisecond, Logf: func(format string, args ...any) {
+	s, base := startServer(t, Config{Latency: 300 * time.Millisecond, Logf: func(format string, args ...any) {
 		mu.Lock()
 		defer mu.Unlock()
 		answered = append(answered, fmt.Sprintf(format, args...))
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
 	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(base, APIPrefix), "http://"))
 	if err != nil {
 		t.Fatal(err)
