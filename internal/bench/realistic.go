@@ -183,8 +183,8 @@ func (b *Bench) RunRealistic(ctx context.Context, spec RealisticSpec) (Realistic
 	}
 	b.opts.Say("%s: latency %s, every status transition after %s", spec.Label(), b.opts.Latency, spec.Delay)
 	for _, phase := range spec.Phases {
-		if phase == PhaseRotate {
-			if err := writeVars(ws, nil, realisticVariables(b.lab.ZoneID, spec.N, spec.Certificates, 2)); err != nil {
+		if version := rotationVersion(phase); version > 0 {
+			if err := writeVars(ws, nil, realisticVariables(b.lab.ZoneID, spec.N, spec.Certificates, version)); err != nil {
 				return res, err
 			}
 		}
@@ -219,15 +219,27 @@ func (b *Bench) realisticPhase(ctx context.Context, ws *originlab.Workspace, run
 		if !strings.Contains(out, "No changes.") {
 			return m, fmt.Errorf("%s: the plan after apply is not empty:\n%s", spec.Label(), out)
 		}
-	case PhaseApply, PhaseRotate:
+	case PhaseApply, PhaseRotate, PhaseRotateNoRefresh:
 		m.NotActive = notActive(zone, spec.N)
-		if phase == PhaseRotate {
+		if phase != PhaseApply {
 			m.Gap, m.GapHostnames = gaps(emu, b.lab.ZoneID, zone)
 		}
 	case PhaseDestroy:
 		m.Left = leftBehind(zone)
 	}
 	return m, nil
+}
+
+// rotationVersion is the key version a rotation phase writes (each
+// rotation replaces every certificate), or 0 for other phases.
+func rotationVersion(phase string) int {
+	switch phase {
+	case PhaseRotate:
+		return 2
+	case PhaseRotateNoRefresh:
+		return 3
+	}
+	return 0
 }
 
 // zoneState picks one zone out of a snapshot.

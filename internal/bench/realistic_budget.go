@@ -67,11 +67,21 @@ func RealisticChecks(r RealisticResult) []Check {
 		add("no-change plan: certificate lists", "≤ 1 per kind",
 			fmt.Sprintf("%d hostname, %d zone", q[ShapeHostCerts], q[ShapeZoneCerts]), q[ShapeHostCerts] <= 1 && q[ShapeZoneCerts] <= 1)
 	}
-	timed(PhaseRotate, RealisticStagesRotate)
-	if m, ok := r.Phase(PhaseRotate); ok {
-		add("rotation: time without an active certificate", "0 s for every hostname",
+	for _, phase := range []string{PhaseRotate, PhaseRotateNoRefresh} {
+		timed(phase, RealisticStagesRotate)
+		m, ok := r.Phase(phase)
+		if !ok {
+			continue
+		}
+		add(phase+": time without an active certificate", "0 s for every hostname",
 			fmt.Sprintf("%s over %d hostnames", seconds(m.Gap), m.GapHostnames), m.Gap == 0 && m.GapHostnames == 0)
-		add("rotation: associations not active at return", "0", fmt.Sprintf("%d of %d", m.NotActive, n), m.NotActive == 0)
+		add(phase+": associations not active at return", "0", fmt.Sprintf("%d of %d", m.NotActive, n), m.NotActive == 0)
+		if phase == PhaseRotateNoRefresh {
+			// The scaling guide's advice for a large rotation: without the
+			// refresh it must fit in one window.
+			add(phase+": API requests", fmt.Sprintf("≤ %d (one rate-limit window)", emulator.CloudflareRateLimit),
+				fmt.Sprintf("%d", m.APIRequests()), m.APIRequests() <= emulator.CloudflareRateLimit)
+		}
 	}
 	timed(PhaseDestroy, RealisticStagesDestroy)
 	if m, ok := r.Phase(PhaseDestroy); ok {

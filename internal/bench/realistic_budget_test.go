@@ -17,6 +17,7 @@ func TestRealisticChecks(t *testing.T) {
 		{Phase: PhaseApply, Wall: 2*d + 30*time.Second},
 		{Phase: PhasePlan, Requests: map[string]int{ShapeBindingGet: 100, ShapeHostCerts: 1, ShapeZoneCerts: 1, ShapeCA: 1}},
 		{Phase: PhaseRotate, Wall: 3*d + 29*time.Second},
+		{Phase: PhaseRotateNoRefresh, Wall: 3*d + 30*time.Second, Requests: map[string]int{ShapeBindingGet: 1200}},
 		{Phase: PhaseDestroy, Wall: 2 * d},
 	}}
 	for _, c := range RealisticChecks(onBudget) {
@@ -30,6 +31,7 @@ func TestRealisticChecks(t *testing.T) {
 		{Phase: PhaseApply, Wall: 2*d + 31*time.Second, NotActive: 3},
 		{Phase: PhasePlan, Requests: map[string]int{ShapeBindingGet: 101, ShapeBindingPut: 1, ShapeHostCerts: 2}},
 		{Phase: PhaseRotate, Wall: 3 * d, Gap: time.Second, GapHostnames: 1},
+		{Phase: PhaseRotateNoRefresh, Wall: 3 * d, NotActive: 1},
 		{Phase: PhaseDestroy, Wall: 2*d + 31*time.Second, Left: 1, RateLimited: 1},
 	}
 	var failed []string
@@ -39,17 +41,21 @@ func TestRealisticChecks(t *testing.T) {
 		}
 	}
 	want := []string{"apply: wall time", "apply: associations not active at return", "no-change plan: binding reads",
-		"no-change plan: certificate lists", "rotation: time without an active certificate", "destroy: wall time",
+		"no-change plan: certificate lists", "rotate: time without an active certificate",
+		"rotate-no-refresh: associations not active at return", "destroy: wall time",
 		"destroy: left in the emulator", "429 responses, all phases"}
 	if !slices.Equal(failed, want) {
 		t.Errorf("over budget: got %q\nwant %q", failed, want)
 	}
 
 	// A rotation at N = 500 that needs two rate-limit windows may wait for
-	// the second; an apply may not, and needing a second window fails it.
+	// the second; an apply may not, and needing a second window fails it,
+	// as it fails a rotation without refresh, which the guide advises
+	// because it fits in one.
 	twoWindows := RealisticResult{Spec: RealisticSpec{N: 500, Certificates: 5, Delay: d}, Phases: []RealisticPhase{
 		{Phase: PhaseApply, Wall: 2 * d, Requests: map[string]int{ShapeBindingGet: 1201}},
 		{Phase: PhaseRotate, Wall: 3*d + 60*time.Second + emulator.CloudflareRateWindow, Requests: map[string]int{ShapeBindingGet: 1435}},
+		{Phase: PhaseRotateNoRefresh, Wall: 3 * d, Requests: map[string]int{ShapeBindingGet: 1201}},
 	}}
 	failed = nil
 	for _, c := range RealisticChecks(twoWindows) {
@@ -57,7 +63,7 @@ func TestRealisticChecks(t *testing.T) {
 			failed = append(failed, c.Name)
 		}
 	}
-	if want := []string{"apply: API requests"}; !slices.Equal(failed, want) {
+	if want := []string{"apply: API requests", "rotate-no-refresh: API requests"}; !slices.Equal(failed, want) {
 		t.Errorf("two windows: got %q, want %q", failed, want)
 	}
 

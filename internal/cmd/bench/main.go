@@ -52,7 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	parallel := fs.String("parallelism", "50", "extra runs of the largest N at these -parallelism values, comma-separated (empty for none)")
 	noReset := fs.Bool("no-reset-run", true, "an extra run of the largest N without resetting the rate limit window between phases")
 	floor := fs.Bool("floor", true, "measure the terraform_data floor for every run")
-	phases := fs.String("phases", strings.Join(bench.AllPhases, ","), "phases to run, in order")
+	phases := fs.String("phases", "", "phases to run, in order (default "+strings.Join(bench.AllPhases, ",")+"; realistic runs "+
+		strings.Join(bench.RealisticPhases, ",")+", where "+bench.PhaseRotateNoRefresh+" alone exists)")
 	realistic := fs.String("realistic", "100/4,500/5", "realistic runs, N hostnames over K certificates as N/K, comma-separated (empty for none)")
 	realisticDelay := fs.Duration("realistic-delay", 30*time.Second, "realistic runs: delay of every status transition (certificate deployment and deletion, association deployment and removal)")
 	realisticExample := fs.String("realistic-example", "", "realistic runs: the configuration's directory, taking the example's variables (default: "+bench.RealisticExample+")")
@@ -78,13 +79,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-parallelism: %v", err)
 	}
-	var phaseList []string
-	for _, p := range strings.Split(*phases, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			if !slices.Contains(bench.AllPhases, p) {
-				return fmt.Errorf("-phases: unknown phase %q (want some of %s)", p, strings.Join(bench.AllPhases, ","))
+	phaseList, realPhases := bench.AllPhases, bench.RealisticPhases
+	if *phases != "" {
+		phaseList, realPhases = nil, nil
+		for _, p := range strings.Split(*phases, ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
 			}
-			phaseList = append(phaseList, p)
+			if !slices.Contains(bench.RealisticPhases, p) {
+				return fmt.Errorf("-phases: unknown phase %q (want some of %s)", p, strings.Join(bench.RealisticPhases, ","))
+			}
+			realPhases = append(realPhases, p)
+			if slices.Contains(bench.AllPhases, p) {
+				phaseList = append(phaseList, p)
+			}
 		}
 	}
 	if *work == "" {
@@ -129,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var realResults []bench.RealisticResult
 	for _, spec := range realSpecs {
-		spec.Phases, spec.Example = phaseList, *realisticExample
+		spec.Phases, spec.Example = realPhases, *realisticExample
 		r, err := b.RunRealistic(ctx, spec)
 		if err != nil {
 			return err
