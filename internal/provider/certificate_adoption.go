@@ -131,19 +131,12 @@ func (r *certificateResource) uploadAfterDeletion(ctx context.Context, zoneID, c
 	}
 	tflog.Info(ctx, "The same certificate is still being deleted; uploading it again once it is gone", map[string]any{"certificate_id": deleting.ID})
 	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s (the same certificate) to be deleted before uploading it again", r.kind, deleting.ID),
-		func(ctx context.Context) (bool, string, error) {
-			got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, deleting.ID)
-			if cfapi.IsNotFound(err) {
-				return true, "gone", nil
-			}
-			if err != nil {
-				return false, "", err
-			}
+		r.certificateCheck(zoneID, deleting.ID, func(got cfapi.Certificate) (bool, error) {
 			if got.Status == cfapi.StatusDeletionTimedOut {
-				return false, got.Status, fmt.Errorf("cloudflare could not delete %s %s (status deletion_timed_out), so it refuses the same certificate again; contact Cloudflare support if it persists", r.kind, deleting.ID)
+				return false, fmt.Errorf("cloudflare could not delete %s %s (status deletion_timed_out), so it refuses the same certificate again; contact Cloudflare support if it persists", r.kind, deleting.ID)
 			}
-			return got.Status == cfapi.StatusDeleted, got.Status, nil
-		})
+			return got.Status == cfapi.StatusDeleted, nil
+		}))
 	if err != nil {
 		return cfapi.Certificate{}, true, err
 	}

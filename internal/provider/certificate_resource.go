@@ -693,7 +693,21 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 		addAPIError(&resp.Diagnostics, r.data, "Cannot Delete Certificate", fmt.Sprintf("Deleting %s %s in zone %s", r.kind, id, zoneID), err)
 		return
 	}
-	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s to be deleted", r.kind, id), func(ctx context.Context) (bool, string, error) {
+	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s to be deleted", r.kind, id), r.certificateCheck(zoneID, id, func(got cfapi.Certificate) (bool, error) {
+		if got.Status == cfapi.StatusDeletionTimedOut {
+			return false, fmt.Errorf("cloudflare could not delete %s %s (status deletion_timed_out); run terraform destroy again, and contact Cloudflare support if it persists", r.kind, id)
+		}
+		return got.Status == cfapi.StatusDeleted, nil
+	}))
+	if err != nil {
+		resp.Diagnostics.AddError("Certificate Deletion Did Not Finish", err.Error())
+	}
+}
+
+// certificateCheck is a status poll of one certificate for waitFor: done
+// once it is gone, or when done says so of what Cloudflare reports.
+func (r *certificateResource) certificateCheck(zoneID, id string, done func(cfapi.Certificate) (bool, error)) func(context.Context) (bool, string, error) {
+	return func(ctx context.Context) (bool, string, error) {
 		got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, id)
 		if cfapi.IsNotFound(err) {
 			return true, "gone", nil
@@ -701,13 +715,8 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 		if err != nil {
 			return false, "", err
 		}
-		if got.Status == cfapi.StatusDeletionTimedOut {
-			return false, got.Status, fmt.Errorf("cloudflare could not delete %s %s (status deletion_timed_out); run terraform destroy again, and contact Cloudflare support if it persists", r.kind, id)
-		}
-		return got.Status == cfapi.StatusDeleted, got.Status, nil
-	})
-	if err != nil {
-		resp.Diagnostics.AddError("Certificate Deletion Did Not Finish", err.Error())
+		ok, err := done(got)
+		return ok, got.Status, err
 	}
 }
 
@@ -735,16 +744,10 @@ func (r *certificateResource) requestDeletion(ctx context.Context, zoneID, id st
 			return err
 		}
 		tflog.Info(ctx, "Certificate is still pending deployment; deleting it once it is active")
-		_, werr := r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s to finish deploying so that it can be deleted", r.kind, id), func(ctx context.Context) (bool, string, error) {
-			got, err := r.data.client.GetCertificate(ctx, r.kind, zoneID, id)
-			if cfapi.IsNotFound(err) {
-				return true, "gone", nil
-			}
-			if err != nil {
-				return false, "", err
-			}
-			return got.Status != cfapi.StatusPendingDeployment && got.Status != cfapi.StatusInitializing, got.Status, nil
-		})
+		_, werr := r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s to finish deploying so that it can be deleted", r.kind, id),
+			r.certificateCheck(zoneID, id, func(got cfapi.Certificate) (bool, error) {
+				return got.Status != cfapi.StatusPendingDeployment && got.Status != cfapi.StatusInitializing, nil
+			}))
 		if werr != nil {
 			return fmt.Errorf("%w; Cloudflare deletes a certificate only once it is deployed, and %v. "+
 				"Run terraform destroy again later, or raise timeouts.delete", err, werr)
