@@ -192,7 +192,7 @@ func (b *Bench) RunRealistic(ctx context.Context, spec RealisticSpec) (Realistic
 		if err != nil {
 			return res, err
 		}
-		b.opts.Say("  %-8s %8s  (%.2f × D)  %5d API requests  not active: %d  left: %d  gap: %s over %d hostnames  429s: %d",
+		b.opts.Say("  %-17s %8s  (%.2f × D)  %5d API requests  not active: %d  left: %d  gap: %s over %d hostnames  429s: %d",
 			phase, m.Wall.Round(10*time.Millisecond), m.Wall.Seconds()/spec.Delay.Seconds(), m.APIRequests(), m.NotActive, m.Left,
 			m.Gap, m.GapHostnames, m.RateLimited)
 		res.Phases = append(res.Phases, m)
