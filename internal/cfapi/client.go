@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +31,9 @@ const (
 	EnvBaseURL  = "CLOUDFLARE_BASE_URL"
 )
 
-// ErrNoCredentials is returned when neither a token nor a key and email pair is set.
+// ErrNoCredentials is what a request that needs credentials fails with,
+// without being sent, when the client has neither a token nor a key and
+// email pair.
 var ErrNoCredentials = fmt.Errorf("no Cloudflare credentials: set api_token (or %s), or api_key and email (or %s and %s)", EnvAPIToken, EnvAPIKey, EnvEmail)
 
 // Config holds everything needed to talk to the API.
@@ -72,13 +75,13 @@ type Client struct {
 	ips         *ips.IPService
 }
 
-// New validates cfg and builds a client. It makes no request.
+// New validates cfg and builds a client. It makes no request. A client
+// without credentials reads what Cloudflare publishes (its IP ranges, the
+// origin-pull CA) and fails every other request with ErrNoCredentials
+// before sending it.
 func New(cfg Config) (*Client, error) {
-	if cfg.APIToken == "" && (cfg.APIKey == "" || cfg.Email == "") {
-		if cfg.APIKey != "" || cfg.Email != "" {
-			return nil, fmt.Errorf("api_key and email must be set together (or %s and %s)", EnvAPIKey, EnvEmail)
-		}
-		return nil, ErrNoCredentials
+	if cfg.APIToken == "" && (cfg.APIKey == "" || cfg.Email == "") && (cfg.APIKey != "" || cfg.Email != "") {
+		return nil, fmt.Errorf("api_key and email must be set together (or %s and %s)", EnvAPIKey, EnvEmail)
 	}
 	base, err := NormalizeBaseURL(cfg.BaseURL)
 	if err != nil {
@@ -133,10 +136,15 @@ func New(cfg Config) (*Client, error) {
 	if cfg.UserAgent != "" {
 		opts = append(opts, option.WithHeader("User-Agent", cfg.UserAgent))
 	}
-	if cfg.APIToken != "" {
+	// GET /ips needs no credentials [obs], so it is sent without them.
+	public := slices.Clone(opts)
+	switch {
+	case cfg.APIToken != "":
 		opts = append(opts, option.WithAPIToken(cfg.APIToken))
-	} else {
+	case cfg.APIKey != "":
 		opts = append(opts, option.WithAPIKey(cfg.APIKey), option.WithAPIEmail(cfg.Email))
+	default:
+		opts = append(opts, option.WithHTTPClient(&http.Client{Transport: noCredentials{}}))
 	}
 	return &Client{
 		cfg:         cfg,
@@ -147,8 +155,20 @@ func New(cfg Config) (*Client, error) {
 		aopSettings: aop.NewSettingService(opts...),
 		zoneSetting: zones.NewSettingService(opts...),
 		zones:       zones.NewZoneService(opts...),
-		ips:         ips.NewIPService(opts...),
+		ips:         ips.NewIPService(public...),
 	}, nil
+}
+
+// noCredentials refuses every request: the client has no credentials to
+// send with it.
+type noCredentials struct{}
+
+func (noCredentials) RoundTrip(*http.Request) (*http.Response, error) { return nil, ErrNoCredentials }
+
+// HasCredentials reports whether the client holds a token or a key and
+// email pair.
+func (c *Client) HasCredentials() bool {
+	return c.cfg.APIToken != "" || (c.cfg.APIKey != "" && c.cfg.Email != "")
 }
 
 // BaseURL is the normalised API base URL, ending in "/client/v4/".

@@ -78,8 +78,8 @@ func newTestClient(t *testing.T, h http.Handler, mutate ...func(*Config)) (*Clie
 
 func TestNew_credentials(t *testing.T) {
 	t.Parallel()
-	if _, err := New(Config{}); !errors.Is(err, ErrNoCredentials) {
-		t.Fatalf("no credentials: got %v", err)
+	if c, err := New(Config{}); err != nil || c.HasCredentials() {
+		t.Fatalf("no credentials: got %v (credentials: %v), want a client without credentials", err, c != nil && c.HasCredentials())
 	}
 	if !strings.Contains(ErrNoCredentials.Error(), EnvAPIToken) || !strings.Contains(ErrNoCredentials.Error(), EnvAPIKey) || !strings.Contains(ErrNoCredentials.Error(), EnvEmail) {
 		t.Fatalf("the message must name the environment variables: %v", ErrNoCredentials)
@@ -87,8 +87,36 @@ func TestNew_credentials(t *testing.T) {
 	if _, err := New(Config{APIKey: "k"}); err == nil || !strings.Contains(err.Error(), "together") {
 		t.Fatalf("key without email: got %v", err)
 	}
-	if _, err := New(Config{APIKey: "k", Email: "a@example.com"}); err != nil {
+	if c, err := New(Config{APIKey: "k", Email: "a@example.com"}); err != nil || !c.HasCredentials() {
 		t.Fatalf("key and email: %v", err)
+	}
+}
+
+// Without credentials the client reads Cloudflare's IP ranges, and refuses
+// everything else before sending it; with them, it still sends none to
+// GET /ips, which needs none.
+func TestNew_withoutCredentials(t *testing.T) {
+	t.Parallel()
+	ranges := envelope(`{"etag":"e","ipv4_cidrs":["127.0.0.1/32"],"ipv6_cidrs":[]}`)
+	for _, token := range []string{"", testToken} {
+		s := &scripted{answers: []func(http.ResponseWriter, *http.Request){answer(http.StatusOK, ranges)}}
+		c, _ := newTestClient(t, s, func(cfg *Config) { cfg.APIToken = token })
+		if _, err := c.GetIPRanges(context.Background()); err != nil {
+			t.Fatalf("token %q: GetIPRanges: %v", token, err)
+		}
+		if auth := s.lastAuth.Load(); auth != "||" {
+			t.Errorf("token %q: GET /ips sent credentials %q", token, auth)
+		}
+		if token != "" {
+			continue
+		}
+		_, err := c.ZoneName(context.Background(), "023e105f4ecef8ad9ca31a8372d0c353")
+		if !errors.Is(err, ErrNoCredentials) {
+			t.Fatalf("ZoneName without credentials: %v, want ErrNoCredentials", err)
+		}
+		if n := s.calls.Load(); n != 1 {
+			t.Fatalf("%d requests sent, want only GET /ips", n)
+		}
 	}
 }
 

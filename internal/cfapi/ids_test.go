@@ -51,7 +51,8 @@ func bothKinds(f func(CertificateKind) error) []error {
 
 func methodCases() map[string]methodCase {
 	return map[string]methodCase{
-		"BaseURL": {call: func(_ context.Context, c *Client, _ []string) []error { _ = c.BaseURL(); return nil }},
+		"BaseURL":        {call: func(_ context.Context, c *Client, _ []string) []error { _ = c.BaseURL(); return nil }},
+		"HasCredentials": {call: func(_ context.Context, c *Client, _ []string) []error { _ = c.HasCredentials(); return nil }},
 		"FetchPEM": {kinds: []argKind{urlArg}, valid: []string{"(server)/ca.pem"}, call: func(ctx context.Context, c *Client, a []string) []error {
 			_, err := c.FetchPEM(ctx, a[0])
 			return one(err)

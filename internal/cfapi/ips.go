@@ -18,7 +18,7 @@ type IPRanges struct {
 }
 
 // GetIPRanges reads Cloudflare's IP ranges. The endpoint needs no
-// credentials [obs]; the client sends its own anyway, which Cloudflare ignores.
+// credentials [obs], and the client sends none, holding any or not.
 // Every entry is checked to be a CIDR, because callers render them into
 // origin configuration.
 func (c *Client) GetIPRanges(ctx context.Context) (IPRanges, error) {

@@ -123,8 +123,10 @@ func TestAccBadInputCatalogue(t *testing.T) {
 
 	cases := []badInput{
 		// Provider settings.
-		{"no credentials", "provider", provider(endpoint), "plan", "", []string{"Invalid Cloudflare Provider Configuration",
-			"no Cloudflare credentials: set api_token (or CLOUDFLARE_API_TOKEN), or api_key and email (or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)"}},
+		{"no credentials", "provider", provider(endpoint), "plan", "", []string{"Missing Cloudflare Credentials",
+			"data source cfaop_zone_certificates reads or changes Cloudflare's API and needs credentials, but the provider has none",
+			"Set the environment variable CLOUDFLARE_API_TOKEN (in HCP Terraform, a sensitive environment variable of the workspace)",
+			"Without credentials the provider serves cfaop_global_ca, cfaop_ip_ranges, cfaop_origin_probe and its functions."}},
 		{"api_key without email", "provider", provider(endpoint + `api_key = "0123456789abcdef0123456789abcdef01234"`), "plan", "", []string{"Invalid Cloudflare Provider Configuration",
 			"api_key and email must be set together (or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)"}},
 		{"base_url without scheme", "provider", provider(`api_token = "cfaop-test-token-00000000000000000000000"` + "\n" + `base_url = "api.cloudflare.com"`), "plan", "",

@@ -76,6 +76,7 @@ func (d *certificateDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 
 func (d *certificateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	requireCredentials(d.data, "data source cfaop_"+d.typeSuffix, &resp.Diagnostics)
 }
 
 func (d *certificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

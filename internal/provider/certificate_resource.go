@@ -190,6 +190,7 @@ func certificateChanged(_ context.Context, req planmodifier.StringRequest, resp 
 
 func (r *certificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	requireCredentials(r.data, r.typeName(), &resp.Diagnostics)
 }
 
 // ValidateConfig rejects, before anything is planned, every certificate and

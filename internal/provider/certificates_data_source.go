@@ -211,6 +211,7 @@ func (d *certificatesDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 
 func (d *certificatesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	requireCredentials(d.data, "data source cfaop_"+d.typeSuffix, &resp.Diagnostics)
 }
 
 func (d *certificatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

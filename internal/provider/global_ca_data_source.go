@@ -55,7 +55,8 @@ func (d *globalCADataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		MarkdownDescription: "Cloudflare's global Authenticated Origin Pull CA: the CA that signs the shared certificate Cloudflare presents " +
 			"when `cfaop_global_setting` is on. Give `pem` to your origin (nginx `ssl_client_certificate`, Apache `SSLCACertificateFile`) " +
 			"in the same plan. The certificate is downloaded, parsed and checked to be a CA; when it comes from Cloudflare's published " +
-			"URL its fingerprint is compared with the one Cloudflare documents, and a difference (a rotation) produces a warning.",
+			"URL its fingerprint is compared with the one Cloudflare documents, and a difference (a rotation) produces a warning. " +
+			"It needs no credentials: a provider block without any serves it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The certificate's SHA-256 fingerprint.",

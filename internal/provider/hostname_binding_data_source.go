@@ -52,6 +52,7 @@ func (d *hostnameBindingDataSource) Schema(_ context.Context, _ datasource.Schem
 
 func (d *hostnameBindingDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	requireCredentials(d.data, "data source cfaop_hostname_binding", &resp.Diagnostics)
 }
 
 func (d *hostnameBindingDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

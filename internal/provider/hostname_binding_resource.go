@@ -155,6 +155,7 @@ func (r *hostnameBindingResource) Schema(ctx context.Context, _ resource.SchemaR
 
 func (r *hostnameBindingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	requireCredentials(r.data, "cfaop_hostname_binding", &resp.Diagnostics)
 }
 
 // ModifyPlan keeps the computed values when nothing changes. When the plan

@@ -105,6 +105,7 @@ func (r *hostnameDeploymentResource) IdentitySchema(_ context.Context, _ resourc
 
 func (r *hostnameDeploymentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	requireCredentials(r.data, "cfaop_hostname_deployment", &resp.Diagnostics)
 }
 
 func (r *hostnameDeploymentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -36,7 +36,7 @@ func (d *ipRangesDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		MarkdownDescription: "The IP ranges Cloudflare's edge connects to origins from (`GET /client/v4/ips`, the lists published at " +
 			"<https://www.cloudflare.com/ips/>). Use them as a second layer behind Authenticated Origin Pulls: an origin that " +
 			"accepts connections only from these ranges (nginx `allow`, Apache `Require ip`, a firewall) refuses direct traffic even " +
-			"before the TLS handshake. The endpoint needs no special permission. Every entry is checked to be a CIDR of its family, " +
+			"before the TLS handshake. It needs no credentials: the provider sends none with this request and works without any, so an origin-side configuration holds no Cloudflare token. Every entry is checked to be a CIDR of its family, " +
 			"so the lists are safe to render into server configuration.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{

@@ -12,6 +12,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
 )
 
 func TestAccProvider_configErrors(t *testing.T) {
@@ -20,13 +23,14 @@ func TestAccProvider_configErrors(t *testing.T) {
 	for _, v := range []string{"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_BASE_URL", "CFAOP_MAX_RETRIES", "CFAOP_MAX_BACKOFF"} {
 		t.Setenv(v, "")
 	}
-	ds := `data "cfaop_global_ca" "test" {}`
+	ds := fmt.Sprintf("data \"cfaop_zone_ssl_mode\" \"test\" {\n  zone_id = %q\n}\n", env.zoneID)
 	cases := []struct {
 		name, provider string
 		want           *regexp.Regexp
 	}{
-		{"no credentials", `provider "cfaop" {}`,
-			wrapped("no Cloudflare credentials: set api_token (or CLOUDFLARE_API_TOKEN), or api_key and email (or CLOUDFLARE_API_KEY and CLOUDFLARE_EMAIL)")},
+		{"no credentials", fmt.Sprintf("provider \"cfaop\" {\n  base_url = %q\n}\n", env.baseURL),
+			wrapped("data source cfaop_zone_ssl_mode reads or changes Cloudflare's API and needs credentials, but the provider has none. " +
+				"Set the environment variable CLOUDFLARE_API_TOKEN")},
 		{"key without email", `provider "cfaop" { api_key = "0123456789abcdef0123456789abcdef01234" }`,
 			wrapped("api_key and email must be set together")},
 		{"base url without scheme", `provider "cfaop" {
@@ -50,6 +54,38 @@ func TestAccProvider_configErrors(t *testing.T) {
 			})
 		})
 	}
+
+	// What Cloudflare publishes needs no credentials: an origin-side
+	// configuration reads the CA to trust and the IP ranges to allow
+	// without holding a token, and sends none.
+	t.Run("published data without credentials", func(t *testing.T) {
+		env.emu.ResetCounts()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: env.factories(),
+			Steps: []resource.TestStep{{
+				Config: fmt.Sprintf(`
+provider "cfaop" {
+  base_url      = %q
+  global_ca_url = %q
+}
+data "cfaop_global_ca" "test" {}
+data "cfaop_ip_ranges" "test" {}
+`, env.baseURL, env.caURL),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrSet("data.cfaop_global_ca.test", "pem"),
+					resource.TestCheckResourceAttrSet("data.cfaop_ip_ranges.test", "ipv4_cidrs.0"),
+					func(*terraform.State) error {
+						for key, n := range env.emu.Counts() {
+							if key != "GET /ips" && key != "GET "+emulator.CAPath {
+								return fmt.Errorf("%d requests %s, want only the IP ranges and the CA", n, key)
+							}
+						}
+						return nil
+					},
+				),
+			}},
+		})
+	})
 }
 
 // A wrong token is refused by the plan's one credential check, before

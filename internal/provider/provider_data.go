@@ -55,3 +55,20 @@ func configuredData(raw any, diags *diag.Diagnostics) *providerData {
 	}
 	return data
 }
+
+// requireCredentials fails the Configure of an entity that needs
+// Cloudflare's authenticated API when the provider has no credentials, so
+// the plan stops before any request and says where to set them. Without
+// credentials the provider still serves what Cloudflare publishes, for
+// origin-side configurations that should not hold a token.
+func requireCredentials(data *providerData, entity string, diags *diag.Diagnostics) {
+	if data == nil || data.client == nil || data.client.HasCredentials() {
+		return
+	}
+	diags.AddError("Missing Cloudflare Credentials",
+		fmt.Sprintf("%s reads or changes Cloudflare's API and needs credentials, but the provider has none. "+
+			"Set the environment variable %s (in HCP Terraform, a sensitive environment variable of the workspace) or api_token "+
+			"in the provider block; or api_key and email (%s and %s). The documentation lists the token permissions each resource "+
+			"needs.\n\nWithout credentials the provider serves cfaop_global_ca, cfaop_ip_ranges, cfaop_origin_probe and its functions.",
+			entity, cfapi.EnvAPIToken, cfapi.EnvAPIKey, cfapi.EnvEmail))
+}

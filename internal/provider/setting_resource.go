@@ -82,6 +82,7 @@ func (r *zoneSwitchResource) Schema(ctx context.Context, _ resource.SchemaReques
 
 func (r *zoneSwitchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	requireCredentials(r.data, "cfaop_"+r.typeSuffix, &resp.Diagnostics)
 }
 
 // ModifyPlan checks, when the plan would write, that the zone exists and

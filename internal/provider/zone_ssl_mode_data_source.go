@@ -65,6 +65,7 @@ func (d *zoneSSLModeDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 
 func (d *zoneSSLModeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
+	requireCredentials(d.data, "data source cfaop_zone_ssl_mode", &resp.Diagnostics)
 }
 
 func (d *zoneSSLModeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
