@@ -38,6 +38,14 @@ func (c *Client) PutBindings(ctx context.Context, zoneID string, changes []Bindi
 	}
 	cfg := make([]aop.HostnameUpdateParamsConfig, len(changes))
 	for i, ch := range changes {
+		// The body's values are not in the path, but a malformed one would
+		// only come back as Cloudflare's refusal of the whole batch.
+		if err := checkHostname("update hostname associations", "hostname", ch.Hostname); err != nil {
+			return nil, err
+		}
+		if err := checkZoneAndCertificate("update hostname associations", zoneID, ch.CertID); err != nil {
+			return nil, err
+		}
 		cfg[i].Hostname.Value, cfg[i].Hostname.Present = ch.Hostname, true
 		cfg[i].CERTID.Value, cfg[i].CERTID.Present = ch.CertID, true
 		if ch.Remove {

@@ -341,17 +341,17 @@ func TestBindings_removeSendsNull(t *testing.T) {
 		b, _ := io.ReadAll(r.Body)
 		body.Store(string(b))
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, envelope(`[{"hostname":"a.example.com","cert_id":"c1","enabled":null,"status":"pending_deletion"}]`))
+		_, _ = io.WriteString(w, envelope(`[{"hostname":"a.example.com","cert_id":"`+testCertID+`","enabled":null,"status":"pending_deletion"}]`))
 	})
 	c, _ := newTestClient(t, h)
 	out, err := c.PutBindings(context.Background(), testZone, []BindingChange{
-		{Hostname: "a.example.com", CertID: "c1", Remove: true},
-		{Hostname: "b.example.com", CertID: "c1", Enabled: false},
+		{Hostname: "a.example.com", CertID: testCertID, Remove: true},
+		{Hostname: "b.example.com", CertID: testCertID, Enabled: false},
 	})
 	if err != nil || len(out) != 1 || out[0].Status != "pending_deletion" {
 		t.Fatalf("PutBindings: %+v %v", out, err)
 	}
-	want := `{"config":[{"cert_id":"c1","enabled":null,"hostname":"a.example.com"},{"cert_id":"c1","enabled":false,"hostname":"b.example.com"}]}`
+	want := `{"config":[{"cert_id":"` + testCertID + `","enabled":null,"hostname":"a.example.com"},{"cert_id":"` + testCertID + `","enabled":false,"hostname":"b.example.com"}]}`
 	if got := body.Load().(string); got != want {
 		t.Fatalf("body\n got %s\nwant %s", got, want)
 	}

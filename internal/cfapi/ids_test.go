@@ -72,8 +72,8 @@ func methodCases() map[string]methodCase {
 		"DeleteCertificate": {kinds: []argKind{zoneArg, certArg}, valid: []string{testZone, testCertID}, call: func(ctx context.Context, c *Client, a []string) []error {
 			return bothKinds(func(k CertificateKind) error { return c.DeleteCertificate(ctx, k, a[0], a[1]) })
 		}},
-		"PutBindings": {kinds: []argKind{zoneArg}, valid: []string{testZone}, call: func(ctx context.Context, c *Client, a []string) []error {
-			_, err := c.PutBindings(ctx, a[0], []BindingChange{{Hostname: "app.example.com", CertID: testCertID, Enabled: true}})
+		"PutBindings": {kinds: []argKind{zoneArg, hostnameArg, certArg}, valid: []string{testZone, "app.example.com", testCertID}, call: func(ctx context.Context, c *Client, a []string) []error {
+			_, err := c.PutBindings(ctx, a[0], []BindingChange{{Hostname: "www.example.com", CertID: testCertID, Enabled: true}, {Hostname: a[1], CertID: a[2], Enabled: true}})
 			return one(err)
 		}},
 		"GetBinding": {kinds: []argKind{zoneArg, hostnameArg}, valid: []string{testZone, "app.example.com"}, call: func(ctx context.Context, c *Client, a []string) []error {

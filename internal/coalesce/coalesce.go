@@ -159,6 +159,9 @@ func (c *Coalescer) sendOrSplit(ctx context.Context, zoneID string, changes []cf
 // splittable reports whether the whole request was refused for its content
 // (a 4xx other than auth and rate limiting), so smaller requests may pass.
 func splittable(err error) bool {
+	if errors.Is(err, cfapi.ErrInvalidID) {
+		return true // refused by the client before sending: one change is malformed
+	}
 	var apiErr *cfapi.APIError
 	if !errors.As(err, &apiErr) {
 		return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,7 +13,8 @@ import (
 	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
-// fakeAPI applies batches atomically and rejects hostnames starting with "bad".
+// fakeAPI applies batches atomically and rejects hostnames starting with
+// "bad" as Cloudflare does, or "malformed" as the client does before sending.
 type fakeAPI struct {
 	calls atomic.Int32
 	mu    sync.Mutex
@@ -26,6 +28,9 @@ func (f *fakeAPI) put(_ context.Context, _ string, changes []cfapi.BindingChange
 	f.mu.Unlock()
 	var out []cfapi.Binding
 	for _, ch := range changes {
+		if strings.HasPrefix(ch.Hostname, "malformed") {
+			return nil, fmt.Errorf("put: %w: hostname %q; no request was sent", cfapi.ErrInvalidID, ch.Hostname)
+		}
 		if len(ch.Hostname) >= 3 && ch.Hostname[:3] == "bad" {
 			return nil, &cfapi.APIError{Op: "put", StatusCode: http.StatusBadRequest, Errors: []cfapi.ErrorItem{{Code: 1418, Message: "invalid hostname " + ch.Hostname}}}
 		}
@@ -77,10 +82,10 @@ func TestCoalescer_mergesConcurrentChanges(t *testing.T) {
 func TestCoalescer_invalidChangeDoesNotFailTheOthers(t *testing.T) {
 	api := &fakeAPI{}
 	c := New(api.put, 50*time.Millisecond, 50)
-	hosts := []string{"a.example.com", "bad.example.com", "b.example.com", "c.example.com", "bad2.example.com", "d.example.com"}
+	hosts := []string{"a.example.com", "bad.example.com", "b.example.com", "c.example.com", "bad2.example.com", "d.example.com", "malformed.example.com"}
 	errs := submitAll(c, hosts)
 	for i, h := range hosts {
-		wantErr := h[:3] == "bad"
+		wantErr := h[:3] == "bad" || strings.HasPrefix(h, "malformed")
 		if (errs[i] != nil) != wantErr {
 			t.Errorf("%s: err = %v, want error %t", h, errs[i], wantErr)
 		}
