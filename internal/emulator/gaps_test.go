@@ -212,3 +212,34 @@ func TestEmulator_HostnameGapsZeroDelay(t *testing.T) {
 		t.Fatalf("rotation by removal: %v", g)
 	}
 }
+
+// A certificate's deletion time is still known once the certificate is
+// purged from the listing, as long as a hostname's history names it.
+func TestEmulator_CertificateDeletionRequestedOutlivesPurge(t *testing.T) {
+	t.Parallel()
+	const s = time.Second
+	g := newGapsEnv(t, UniformDelays(10*s))
+	a, b := g.rotate()
+	if _, ok := g.s.CertificateDeletionRequested(g.zoneID, a.ID); ok {
+		t.Fatal("a deletion reported before any was requested")
+	}
+	g.advanceTo(30 * s)
+	g.deleteHostnameCert(a.ID)
+	g.advanceTo(time.Hour) // deleted at 40 s, purged at 50 s
+	for _, z := range g.s.Snapshot().Zones {
+		for _, c := range z.HostnameCertificates {
+			if c.ID == a.ID {
+				t.Fatalf("certificate %s still listed an hour after its deletion", a.ID)
+			}
+		}
+	}
+	if at, ok := g.s.CertificateDeletionRequested(g.zoneID, a.ID); !ok || !at.Equal(g.at(30*s)) {
+		t.Fatalf("deletion of the purged certificate: %v %v, want %v", at, ok, g.at(30*s))
+	}
+	if _, ok := g.s.CertificateDeletionRequested(g.zoneID, b.ID); ok {
+		t.Fatal("a deletion reported for the certificate in use")
+	}
+	if _, ok := g.s.CertificateDeletionRequested("0123456789abcdef0123456789abcdef", a.ID); ok {
+		t.Fatal("a deletion reported in an unknown zone")
+	}
+}

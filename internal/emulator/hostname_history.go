@@ -62,3 +62,34 @@ func (z *zone) presentedAt(hostname string, t time.Time) *certificate {
 	}
 	return nil
 }
+
+// CertificateDeletionRequested returns when the deletion of certificate id
+// in zone zoneID was requested, and false when it was not or the emulator
+// no longer knows the certificate. Unlike Snapshot it still answers after a
+// deleted certificate is purged, as long as a hostname's association
+// history refers to it: tests check the order of deletions and moves after
+// the run, however long the run took to end.
+func (s *Server) CertificateDeletionRequested(zoneID, id string) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	z := s.zonesByID[zoneID]
+	if z == nil {
+		return time.Time{}, false
+	}
+	found := func(c *certificate) (time.Time, bool) {
+		return c.deleteRequestedAt, !c.deleteRequestedAt.IsZero()
+	}
+	for _, c := range z.certs {
+		if c.id == id {
+			return found(c)
+		}
+	}
+	for _, vs := range z.history {
+		for _, v := range vs {
+			if v.cert != nil && v.cert.id == id {
+				return found(v.cert)
+			}
+		}
+	}
+	return time.Time{}, false
+}
