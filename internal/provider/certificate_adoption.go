@@ -110,8 +110,9 @@ func (r *certificateResource) alreadyUploadedDetail(zoneID, fingerprint string, 
 // uploadAfterDeletion handles a 1406 for which no live certificate has this
 // fingerprint: Cloudflare refuses a certificate while the same one is still
 // being deleted (observed), as after a destroy that was killed and followed
-// by an apply. It waits for that deletion and uploads again; retried is
-// false when no certificate with this fingerprint is pending deletion.
+// by an apply. It waits for that deletion and uploads again, at once when
+// the listing shows the deletion already finished; retried is false only
+// when the certificates could not be listed.
 func (r *certificateResource) uploadAfterDeletion(ctx context.Context, zoneID, certPEM, keyPEM, fingerprint string) (c cfapi.Certificate, retried bool, err error) {
 	// A failed listing proves nothing either way: the caller reports the
 	// 1406 as it is.
@@ -127,7 +128,15 @@ func (r *certificateResource) uploadAfterDeletion(ctx context.Context, zoneID, c
 		}
 	}
 	if deleting == nil {
-		return cfapi.Certificate{}, false, nil
+		if listErr != nil {
+			return cfapi.Certificate{}, false, nil
+		}
+		// Neither live nor pending deletion any more: the deletion that
+		// caused the 1406 finished between the upload and this listing.
+		// Uploading again is safe, since Cloudflare refuses duplicates.
+		tflog.Info(ctx, "The same certificate finished its deletion after refusing the upload; uploading it again")
+		c, err = r.upload(ctx, zoneID, certPEM, keyPEM, fingerprint)
+		return c, true, err
 	}
 	tflog.Info(ctx, "The same certificate is still being deleted; uploading it again once it is gone", map[string]any{"certificate_id": deleting.ID})
 	_, err = r.data.poll.waitFor(ctx, fmt.Sprintf("%s %s (the same certificate) to be deleted before uploading it again", r.kind, deleting.ID),
