@@ -119,6 +119,7 @@ func (r *certificateResource) uploadAfterDeletion(ctx context.Context, zoneID, c
 	certs, listErr := r.data.client.ListCertificates(ctx, r.kind, zoneID)
 	if listErr != nil {
 		tflog.Debug(ctx, "Cannot list certificates after a 1406", map[string]any{"error": listErr.Error()})
+		return cfapi.Certificate{}, false, nil //nolint:nilerr // the caller reports the 1406, which says more than the listing's error
 	}
 	var deleting *cfapi.Certificate
 	for i, c := range certs {
@@ -128,9 +129,6 @@ func (r *certificateResource) uploadAfterDeletion(ctx context.Context, zoneID, c
 		}
 	}
 	if deleting == nil {
-		if listErr != nil {
-			return cfapi.Certificate{}, false, nil
-		}
 		// Neither live nor pending deletion any more: the deletion that
 		// caused the 1406 finished between the upload and this listing.
 		// Uploading again is safe, since Cloudflare refuses duplicates.
