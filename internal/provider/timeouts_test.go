@@ -19,14 +19,15 @@ func TestAccTimeouts_unansweredRequestsEndInAClearError(t *testing.T) {
 	const timeout = 3 * time.Second
 	// Terraform's own start-up and the step's plan come on top of the timeout.
 	const slack = 20 * time.Second
-	env := newTestEnv(t)
-	env.needsEmulator(t)
 	pair := testcerts.NewLeaf(t)
 	hang := func(method, path string) emulator.Fault {
 		return emulator.Fault{Method: method, PathContains: path, Hang: 10 * time.Minute, Probability: 1}
 	}
-	cert := func(timeouts string) string {
-		return fmt.Sprintf(`
+	// The configurations name the emulator's zone: each case has its own
+	// emulator, so the cases run side by side.
+	cert := func(timeouts string) func(*testEnv) string {
+		return func(env *testEnv) string {
+			return fmt.Sprintf(`
 resource "cfaop_hostname_certificate" "test" {
   zone_id     = %q
   certificate = %q
@@ -36,8 +37,10 @@ resource "cfaop_hostname_certificate" "test" {
   }
 }
 `, env.zoneID, pair.CertPEM, pair.KeyPEM, timeouts)
+		}
 	}
-	binding := fmt.Sprintf(`
+	binding := func(env *testEnv) string {
+		return fmt.Sprintf(`
 resource "cfaop_hostname_binding" "test" {
   zone_id        = %q
   hostname       = "app.%s"
@@ -47,7 +50,9 @@ resource "cfaop_hostname_binding" "test" {
   }
 }
 `, env.zoneID, env.zoneNameFromAPI())
-	zoneSetting := fmt.Sprintf(`
+	}
+	zoneSetting := func(env *testEnv) string {
+		return fmt.Sprintf(`
 resource "cfaop_zone_setting" "test" {
   zone_id = %q
   enabled = true
@@ -56,40 +61,44 @@ resource "cfaop_zone_setting" "test" {
   }
 }
 `, env.zoneID)
+	}
 	noTimeouts := cert(`read = "5m"`)
+	withBinding := func(env *testEnv) string { return noTimeouts(env) + binding(env) }
+	nothing := func(*testEnv) string { return "" }
 	const apiTimeoutHint = "The operation did not finish within its timeout; raise the resource's timeouts"
 
 	cases := []struct {
 		name   string
-		setup  string // applied before the fault, without faults
-		config string // applied under the fault
+		setup  func(*testEnv) string // applied before the fault, without faults
+		config func(*testEnv) string // applied under the fault
 		fault  emulator.Fault
 		want   []string // the diagnostic's summary and detail fragments
 	}{
-		{"switch update", "", zoneSetting, hang("PUT", "/settings"),
+		{"switch update", nothing, zoneSetting, hang("PUT", "/settings"),
 			[]string{"Cannot Change Zone-Level Authenticated Origin Pulls", apiTimeoutHint}},
-		{"certificate upload", "", cert(`create = "3s"`), hang("POST", "/hostnames/certificates"),
+		{"certificate upload", nothing, cert(`create = "3s"`), hang("POST", "/hostnames/certificates"),
 			[]string{"Cannot Upload Certificate", apiTimeoutHint}},
-		{"certificate activation", "", cert(`create = "3s"`), hang("GET", "/hostnames/certificates/"),
+		{"certificate activation", nothing, cert(`create = "3s"`), hang("GET", "/hostnames/certificates/"),
 			[]string{"Certificate Did Not Become Active", "timed out waiting for hostname certificate", "raise timeouts.create"}},
-		{"binding", noTimeouts, noTimeouts + binding, hang("PUT", "/origin_tls_client_auth/hostnames"),
+		{"binding", noTimeouts, withBinding, hang("PUT", "/origin_tls_client_auth/hostnames"),
 			[]string{"Cannot Bind Hostname", apiTimeoutHint}},
 		{"certificate refresh", cert(`read = "3s"`), cert(`read = "3s"`), hang("GET", "/hostnames/certificates"),
 			[]string{"Cannot Read Certificate", apiTimeoutHint}},
-		{"certificate deletion", cert(`delete = "3s"`), "", hang("DELETE", "/hostnames/certificates/"),
+		{"certificate deletion", cert(`delete = "3s"`), nothing, hang("DELETE", "/hostnames/certificates/"),
 			[]string{"Cannot Delete Certificate", apiTimeoutHint}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			env.emu.SetFaults(emulator.Faults{})
-			env.emu.Reset()
+			t.Parallel()
+			env := newTestEnv(t)
+			env.needsEmulator(t)
 			var start time.Time
 			var elapsed time.Duration
 			var steps []resource.TestStep
-			if tc.setup != "" {
-				steps = append(steps, resource.TestStep{Config: env.config(tc.setup)})
+			if setup := tc.setup(env); setup != "" {
+				steps = append(steps, resource.TestStep{Config: env.config(setup)})
 			}
-			final := tc.config
+			final := tc.config(env)
 			if final == "" {
 				final = `# nothing`
 			}
