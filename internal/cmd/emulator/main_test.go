@@ -211,14 +211,19 @@ func TestEmulatorCommand_OriginFlag(t *testing.T) {
 	}
 }
 
-// waitForBaseURL waits until run has printed the base URL and returns it.
+// waitForBaseURL waits until run has printed its whole banner and returns
+// the base URL from it.
 func waitForBaseURL(t *testing.T, stdout, stderr *syncBuffer, done <-chan error) string {
 	t.Helper()
 	baseRE := regexp.MustCompile(`Base URL:\s+(http://127\.0\.0\.1:\d+/client/v4)`)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if m := baseRE.FindStringSubmatch(stdout.String()); m != nil {
-			return m[1]
+		// The banner's last line: tests read lines printed after the URL.
+		if out := stdout.String(); strings.Contains(out, "Press Ctrl+C to stop.") {
+			if m := baseRE.FindStringSubmatch(out); m != nil {
+				return m[1]
+			}
+			t.Fatalf("no base URL in the banner:\n%s", out)
 		}
 		select {
 		case err := <-done:
