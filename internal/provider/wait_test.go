@@ -146,7 +146,9 @@ func TestWaitForDeadline(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			// Long enough for a first poll on a loaded machine (20 ms was
+			// not: the deadline came before any poll, so no status).
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
 			status, err := s.waitFor(ctx, "the object", check)
 			if !errors.Is(err, context.DeadlineExceeded) {
