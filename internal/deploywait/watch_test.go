@@ -74,7 +74,9 @@ func TestWatchReportsPendingOnTimeout(t *testing.T) {
 	f.readyAt.Store("slow.example.com", time.Now().Add(time.Hour))
 	f.readyAt.Store("quick.example.com", time.Now())
 	w := New(Config{Schedule: fast, Check: f.check})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Millisecond)
+	// Long enough for both to be polled on a loaded machine: the slow one
+	// must have a status to report.
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	err := w.Wait(ctx, []Target{{Key: "slow.example.com", Group: "a"}, {Key: "quick.example.com", Group: "b"}})
 	var pe *PendingError
