@@ -80,7 +80,7 @@ type Client struct {
 // origin-pull CA) and fails every other request with ErrNoCredentials
 // before sending it.
 func New(cfg Config) (*Client, error) {
-	if cfg.APIToken == "" && (cfg.APIKey == "" || cfg.Email == "") && (cfg.APIKey != "" || cfg.Email != "") {
+	if !cfg.hasCredentials() && (cfg.APIKey != "" || cfg.Email != "") {
 		return nil, fmt.Errorf("api_key and email must be set together (or %s and %s)", EnvAPIKey, EnvEmail)
 	}
 	base, err := NormalizeBaseURL(cfg.BaseURL)
@@ -167,8 +167,10 @@ func (noCredentials) RoundTrip(*http.Request) (*http.Response, error) { return n
 
 // HasCredentials reports whether the client holds a token or a key and
 // email pair.
-func (c *Client) HasCredentials() bool {
-	return c.cfg.APIToken != "" || (c.cfg.APIKey != "" && c.cfg.Email != "")
+func (c *Client) HasCredentials() bool { return c.cfg.hasCredentials() }
+
+func (cfg Config) hasCredentials() bool {
+	return cfg.APIToken != "" || (cfg.APIKey != "" && cfg.Email != "")
 }
 
 // BaseURL is the normalised API base URL, ending in "/client/v4/".

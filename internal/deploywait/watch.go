@@ -38,7 +38,8 @@ type Config struct {
 	// MaxTransient polls of one object in a row may fail that way.
 	Transient    func(error) bool
 	MaxTransient int
-	// Concurrency bounds the polls in flight when a group is checked.
+	// Concurrency bounds the polls of a Watch in flight at once, however
+	// many groups are due together.
 	Concurrency int
 }
 
@@ -53,6 +54,7 @@ type Watch struct {
 	groups  map[string]*group
 	running bool
 	kick    chan struct{}
+	polling chan struct{} // one slot per poll in flight (Concurrency)
 }
 
 type entry struct {
@@ -75,7 +77,8 @@ func New(cfg Config) *Watch {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 1
 	}
-	return &Watch{cfg: cfg, entries: map[string]*entry{}, groups: map[string]*group{}, kick: make(chan struct{}, 1)}
+	return &Watch{cfg: cfg, entries: map[string]*entry{}, groups: map[string]*group{}, kick: make(chan struct{}, 1),
+		polling: make(chan struct{}, cfg.Concurrency)}
 }
 
 func entryKey(t Target) string { return t.Group + "\x00" + t.Key }
@@ -268,18 +271,15 @@ func (w *Watch) run(ctx context.Context) {
 	}
 }
 
-// pollGroups polls the named groups side by side, at most Concurrency at
-// a time, and returns when all are done.
+// pollGroups polls the named groups side by side and returns when all are
+// done; poll bounds the requests in flight.
 func (w *Watch) pollGroups(ctx context.Context, started time.Time, names []string) {
 	sort.Strings(names)
-	slots := make(chan struct{}, w.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for _, name := range names {
-		slots <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-slots }()
 			w.pollGroup(ctx, name, started)
 		}()
 	}
@@ -380,7 +380,9 @@ func (w *Watch) reschedule(name string, started time.Time) {
 
 // poll checks one entry and reports whether it is ready.
 func (w *Watch) poll(ctx context.Context, e *entry) bool {
+	w.polling <- struct{}{}
 	done, status, err := w.cfg.Check(ctx, e.target)
+	<-w.polling
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if status != "" {

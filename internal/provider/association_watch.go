@@ -20,8 +20,9 @@ const (
 	groupOff = "off:"
 )
 
-// watchConcurrency bounds the reads in flight when a group of hostnames
-// turns ready; the client's rate-limit pacing still applies to each.
+// watchConcurrency bounds a zone's association reads in flight at once,
+// over all its certificate groups; the client's rate-limit pacing still
+// applies to each.
 const watchConcurrency = 8
 
 // associationWatch waits for hostname associations. Every waiter of a zone
