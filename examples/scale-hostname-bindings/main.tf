@@ -48,13 +48,22 @@ resource "cfaop_hostname_certificate" "this" {
   }
 }
 
-# hostnames[i] uses certificates[i % length(certificates)].
+# hostnames[i] uses certificates[i % length(certificates)]. The map is a
+# local because Terraform evaluates for_each again for every instance it
+# plans: a reference costs less there than a for expression over every
+# hostname.
+locals {
+  certificate_by_hostname = {
+    for i, hostname in var.hostnames : hostname => cfaop_hostname_certificate.this[i % local.certificate_count].id
+  }
+}
+
 resource "cfaop_hostname_binding" "this" {
-  for_each = { for i, hostname in var.hostnames : hostname => i }
+  for_each = local.certificate_by_hostname
 
   zone_id             = var.zone_id
   hostname            = each.key
-  certificate_id      = cfaop_hostname_certificate.this[each.value % local.certificate_count].id
+  certificate_id      = each.value
   wait_for_deployment = false
 }
 
