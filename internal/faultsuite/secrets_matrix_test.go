@@ -174,6 +174,7 @@ func TestSecrets_matrix(t *testing.T) {
 	lab := newLab(t, 0)
 	start := time.Now()
 	totals := &matrixTotals{}
+	pairs := newMatrixPairs()
 	defer func() {
 		t.Logf("secret scan matrix: %d cells (%d credential variants × %d log variants), %d operations per cell, "+
 			"%d sources scanned in all (%d bytes) for %d needles in all: %d hits, in %s",
@@ -193,7 +194,7 @@ func TestSecrets_matrix(t *testing.T) {
 				defer wg.Done()
 				slots <- struct{}{}
 				defer func() { <-slots }()
-				t.Run(cv.name+"/"+lv.name, func(t *testing.T) { runSecretCell(t, lab.Workspace, cv, lv, totals) })
+				t.Run(cv.name+"/"+lv.name, func(t *testing.T) { runSecretCell(t, lab.Workspace, cv, lv, pairs, totals) })
 			}()
 		}
 	}
@@ -203,6 +204,23 @@ func TestSecrets_matrix(t *testing.T) {
 // matrixCells is how many cells run at once.
 const matrixCells = 8
 
+// matrixPairs are the certificates and keys every cell uses: RSA, so that
+// every key has many base64 lines. Made once for all cells, which share
+// nothing else (each has its own emulator and directory): generating RSA
+// keys under the race detector was the largest part of this test's own CPU.
+type matrixPairs struct {
+	first, rotated, lost, stranger testcerts.Pair
+}
+
+func newMatrixPairs() matrixPairs {
+	return matrixPairs{
+		first:    testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("first."+Zones[0])),
+		rotated:  testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("rotated."+Zones[0])),
+		lost:     testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("lost."+Zones[0])),
+		stranger: testcerts.MustLeaf(testcerts.WithRSA(2048)),
+	}
+}
+
 // secret is a random string that no output may contain.
 func secret(prefix string, n int) string {
 	b := make([]byte, n)
@@ -210,7 +228,7 @@ func secret(prefix string, n int) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originlab.Workspace, error), cv credentialVariant, lv logVariant, totals *matrixTotals) {
+func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originlab.Workspace, error), cv credentialVariant, lv logVariant, pairs matrixPairs, totals *matrixTotals) {
 	var emuLog strings.Builder
 	var emuLogMu sync.Mutex
 	creds := map[string]string{
@@ -268,11 +286,7 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 	}
 	setCreds(creds["api_token"], creds["api_key"])
 
-	// Keys: RSA, so that every key has many base64 lines.
-	first := testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("first."+Zones[0]))
-	rotated := testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("rotated."+Zones[0]))
-	lost := testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("lost."+Zones[0]))
-	stranger := testcerts.MustLeaf(testcerts.WithRSA(2048))
+	first, rotated, lost, stranger := pairs.first, pairs.rotated, pairs.lost, pairs.stranger
 	firstPKCS1 := testcerts.PKCS1(t, first)
 	deleteTimeout := "20m"
 	vars := func(p testcerts.Pair, key string, version int, duplicate bool) map[string]any {
