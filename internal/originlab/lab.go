@@ -72,7 +72,9 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 	bin := filepath.Join(mirror, "registry.terraform.io", "cfaop", "cfaop", ProviderVersion,
 		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-cfaop_v"+ProviderVersion)
 	l.say("Building the provider from %s", o.RepoRoot)
-	ldflags := "-X main.version=" + ProviderVersion
+	// Without DWARF (-w): a lab's provider is run, never debugged, and
+	// writing DWARF is about half of the link.
+	ldflags := "-w -X main.version=" + ProviderVersion
 	if o.Polls != "" {
 		ldflags += " -X github.com/cfaop/terraform-provider-cfaop/internal/provider.testPollSchedule=" + o.Polls
 	}

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -285,14 +287,22 @@ func TestAccBadInputCatalogue(t *testing.T) {
 	// checked are the case's alone. The cases name the first emulator's URL
 	// and certificate IDs: they are rewritten to the case's.
 	sharedURL := env.baseURL
+	ownEnv := func(t *testing.T) (*testEnv, *strings.Replacer) {
+		env := newTestEnv(t)
+		caseZoneCert, caseHostCert := existing(t, env)
+		return env, strings.NewReplacer(sharedURL, env.baseURL, zoneCert.ID, caseZoneCert.ID, hostCert.ID, caseHostCert.ID)
+	}
 	targets := map[string]bool{}
+	var together []badInput
 	for _, tc := range cases {
 		targets[tc.target] = true
+		if tc.stage == "plan" && !strings.Contains(tc.config, `provider "cfaop"`) {
+			together = append(together, tc)
+			continue
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t)
-			caseZoneCert, caseHostCert := existing(t, env)
-			own := strings.NewReplacer(sharedURL, env.baseURL, zoneCert.ID, caseZoneCert.ID, hostCert.ID, caseHostCert.ID)
+			env, own := ownEnv(t)
 			tc.config, tc.importID = own.Replace(tc.config), own.Replace(tc.importID)
 			want := make([]string, len(tc.want))
 			for i, w := range tc.want {
@@ -313,21 +323,26 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			before := stateJSON(t, env)
 			env.resetCounts()
 			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: []resource.TestStep{step}})
-			writes := 0
-			for key, n := range env.countsSnapshot() {
-				if method := strings.Fields(key)[0]; method != http.MethodGet && method != http.MethodHead {
-					writes += n
-				}
-			}
 			// Apply-stage refusals are made before the write, too.
-			if writes > 0 {
-				t.Errorf("a configuration refused at %s sent %d write requests: %v", tc.stage, writes, env.countsSnapshot())
+			if writes := writeRequests(env); len(writes) > 0 {
+				t.Errorf("a configuration refused at %s sent write requests: %v", tc.stage, writes)
 			}
 			if after := stateJSON(t, env); after != before {
 				t.Errorf("the emulator's state changed:\nbefore %s\nafter  %s", before, after)
 			}
 		})
 	}
+	t.Run("refused at plan time, in one configuration", func(t *testing.T) {
+		t.Parallel()
+		env, own := ownEnv(t)
+		for i := range together {
+			together[i].config = own.Replace(together[i].config)
+			for j, w := range together[i].want {
+				together[i].want[j] = own.Replace(w)
+			}
+		}
+		refusedTogether(t, env, together)
+	})
 	t.Logf("bad inputs tried: %d, across %d targets", len(cases), len(targets))
 	if len(cases) < 30 {
 		t.Fatalf("the catalogue has %d entries, want at least 30", len(cases))
@@ -342,6 +357,120 @@ func diagnosticPattern(parts []string) *regexp.Regexp {
 		re[i] = strings.TrimPrefix(wrapped(p).String(), "(?s)")
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(re, `.*`))
+}
+
+// refusedTogether plans cases that must be refused at plan time in one
+// configuration, each case in a file of its own, and gives each error
+// diagnostic to the case whose file it points to. Each case must be refused
+// with its own diagnostic, and nothing may be written. Terraform does not
+// plan while any configuration is invalid, so the cases that validation
+// refuses hide the others: each round plans the cases not yet refused, until
+// all are or a round refuses none.
+func refusedTogether(t *testing.T, env *testEnv, cases []badInput) {
+	t.Helper()
+	tf := newTerraformCLI(t)
+	tf.writeFile("provider.tf", providerRequirements+env.config(""))
+	files := make([]string, len(cases))
+	configs := map[string]string{}
+	for i, tc := range cases {
+		name := fmt.Sprintf("case%02d", i)
+		files[i] = name + ".tf"
+		config := blockLabel.ReplaceAllString(tc.config, "${1}\""+name+"\" {")
+		if config == tc.config {
+			t.Fatalf("%s: no block labelled \"test\" or \"x\" to rename", tc.name)
+		}
+		configs[files[i]] = config
+	}
+	before := stateJSON(t, env)
+	env.resetCounts()
+	refusals := map[string][]string{}
+	pending := files
+	rounds := 0
+	for round := 1; len(pending) > 0; round++ {
+		rounds = round
+		for _, f := range files {
+			_ = os.Remove(filepath.Join(tf.dir, f))
+		}
+		for _, f := range pending {
+			tf.writeFile(f, configs[f])
+		}
+		out, code := tf.run("plan", "-json", "-input=false", "-no-color")
+		if code == 0 {
+			break
+		}
+		for _, d := range errorDiagnostics(t, out) {
+			if _, ours := configs[d.Range.Filename]; !ours {
+				t.Errorf("round %d: an error that no case accounts for: %s: %s", round, d.Summary, d.Detail)
+				continue
+			}
+			refusals[d.Range.Filename] = append(refusals[d.Range.Filename], d.Summary+"\n"+d.Detail)
+		}
+		var next []string
+		for _, f := range pending {
+			if len(refusals[f]) == 0 {
+				next = append(next, f)
+			}
+		}
+		if len(next) == len(pending) {
+			break
+		}
+		pending = next
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := refusals[files[i]]
+			if len(got) == 0 {
+				t.Fatalf("not refused at plan time: want %q", tc.want[0])
+			}
+			want := diagnosticPattern(tc.want)
+			for _, d := range got {
+				if want.MatchString(d) {
+					return
+				}
+			}
+			t.Errorf("refused with other diagnostics than %s:\n%s", want, strings.Join(got, "\n\n"))
+		})
+	}
+	t.Logf("%d cases planned in one configuration, in %d rounds", len(cases), rounds)
+	if writes := writeRequests(env); len(writes) > 0 {
+		t.Errorf("configurations refused at plan time sent write requests: %v", writes)
+	}
+	if after := stateJSON(t, env); after != before {
+		t.Errorf("the emulator's state changed:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// blockLabel is the catalogue's one block per case: a resource or data
+// source labelled "test", or an output labelled "x".
+var blockLabel = regexp.MustCompile(`(?m)^((?:resource|data) "[^"]+" |output )"(?:test|x)" \{`)
+
+// jsonDiagnostic is an error or warning of `terraform plan -json`.
+type jsonDiagnostic struct {
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail"`
+	Range    struct {
+		Filename string `json:"filename"`
+	} `json:"range"`
+}
+
+// errorDiagnostics are the error diagnostics in the output of a -json command.
+func errorDiagnostics(t *testing.T, out string) []jsonDiagnostic {
+	t.Helper()
+	var diags []jsonDiagnostic
+	for _, line := range strings.Split(out, "\n") {
+		var msg struct {
+			Type       string         `json:"type"`
+			Diagnostic jsonDiagnostic `json:"diagnostic"`
+		}
+		if json.Unmarshal([]byte(line), &msg) != nil || msg.Type != "diagnostic" {
+			continue
+		}
+		if msg.Diagnostic.Severity == "error" {
+			diags = append(diags, msg.Diagnostic)
+		}
+	}
+	return diags
 }
 
 // resourceAddress is the first resource's address in a configuration.
