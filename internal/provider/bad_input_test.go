@@ -293,53 +293,50 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		return env, strings.NewReplacer(sharedURL, env.baseURL, zoneCert.ID, caseZoneCert.ID, hostCert.ID, caseHostCert.ID)
 	}
 	targets := map[string]bool{}
-	var together []badInput
+	var together, inTurn []badInput
 	for _, tc := range cases {
 		targets[tc.target] = true
-		if tc.stage == "plan" && !strings.Contains(tc.config, `provider "cfaop"`) {
+		switch {
+		case tc.stage == "plan" && !strings.Contains(tc.config, `provider "cfaop"`):
 			together = append(together, tc)
-			continue
+		case tc.stage != "import":
+			inTurn = append(inTurn, tc)
+		default:
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				env, own := ownEnv(t)
+				step := resource.TestStep{Config: env.config(own.Replace(tc.config)), ExpectError: diagnosticPattern(ownAll(own, tc.want)),
+					ImportState: true, ImportStateId: own.Replace(tc.importID), ResourceName: resourceAddress(tc.config)}
+				unchanged(t, env, tc.stage, func() {
+					resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: []resource.TestStep{step}})
+				})
+			})
 		}
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			env, own := ownEnv(t)
-			tc.config, tc.importID = own.Replace(tc.config), own.Replace(tc.importID)
-			want := make([]string, len(tc.want))
-			for i, w := range tc.want {
-				want[i] = own.Replace(w)
-			}
-			config := tc.config
+	}
+	// The provider settings, each with a provider block of its own, and the
+	// refusals at apply: one step each, in one test.
+	t.Run("refused one after another", func(t *testing.T) {
+		t.Parallel()
+		env, own := ownEnv(t)
+		steps := make([]resource.TestStep, len(inTurn))
+		for i, tc := range inTurn {
+			config := own.Replace(tc.config)
 			if !strings.Contains(config, `provider "cfaop"`) {
 				config = env.config(config)
 			}
-			step := resource.TestStep{Config: config, ExpectError: diagnosticPattern(want)}
-			switch tc.stage {
-			case "plan":
-				step.PlanOnly = true
-			case "import":
-				step.ImportState, step.ImportStateId = true, tc.importID
-				step.ResourceName = resourceAddress(tc.config)
-			}
-			before := stateJSON(t, env)
-			env.resetCounts()
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: []resource.TestStep{step}})
-			// Apply-stage refusals are made before the write, too.
-			if writes := writeRequests(env); len(writes) > 0 {
-				t.Errorf("a configuration refused at %s sent write requests: %v", tc.stage, writes)
-			}
-			if after := stateJSON(t, env); after != before {
-				t.Errorf("the emulator's state changed:\nbefore %s\nafter  %s", before, after)
-			}
+			steps[i] = resource.TestStep{Config: config, ExpectError: diagnosticPattern(ownAll(own, tc.want)), PlanOnly: tc.stage == "plan"}
+			t.Logf("step %d: %s", i+1, tc.name)
+		}
+		unchanged(t, env, "plan or apply", func() {
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
 		})
-	}
+	})
 	t.Run("refused at plan time, in one configuration", func(t *testing.T) {
 		t.Parallel()
 		env, own := ownEnv(t)
 		for i := range together {
 			together[i].config = own.Replace(together[i].config)
-			for j, w := range together[i].want {
-				together[i].want[j] = own.Replace(w)
-			}
+			together[i].want = ownAll(own, together[i].want)
 		}
 		refusedTogether(t, env, together)
 	})
@@ -357,6 +354,38 @@ func diagnosticPattern(parts []string) *regexp.Regexp {
 		re[i] = strings.TrimPrefix(wrapped(p).String(), "(?s)")
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(re, `.*`))
+}
+
+// ownAll is texts with a case's own emulator URL and certificate IDs.
+func ownAll(own *strings.Replacer, texts []string) []string {
+	out := make([]string, len(texts))
+	for i, s := range texts {
+		out[i] = own.Replace(s)
+	}
+	return out
+}
+
+// unchanged runs refused configurations and checks that they sent no write
+// request (refusals at apply are made before the write, too) and left the
+// emulator's state as it was.
+// Against the real API only the requests are checked.
+func unchanged(t *testing.T, env *testEnv, stage string, run func()) {
+	t.Helper()
+	before := ""
+	if env.emu != nil {
+		before = stateJSON(t, env)
+	}
+	env.resetCounts()
+	run()
+	if writes := writeRequests(env); len(writes) > 0 {
+		t.Errorf("configurations refused at %s sent write requests: %v", stage, writes)
+	}
+	if env.emu == nil {
+		return
+	}
+	if after := stateJSON(t, env); after != before {
+		t.Errorf("the emulator's state changed:\nbefore %s\nafter  %s", before, after)
+	}
 }
 
 // refusedTogether plans cases that must be refused at plan time in one
@@ -381,41 +410,41 @@ func refusedTogether(t *testing.T, env *testEnv, cases []badInput) {
 		}
 		configs[files[i]] = config
 	}
-	before := stateJSON(t, env)
-	env.resetCounts()
 	refusals := map[string][]string{}
-	pending := files
 	rounds := 0
-	for round := 1; len(pending) > 0; round++ {
-		rounds = round
-		for _, f := range files {
-			_ = os.Remove(filepath.Join(tf.dir, f))
-		}
-		for _, f := range pending {
-			tf.writeFile(f, configs[f])
-		}
-		out, code := tf.run("plan", "-json", "-input=false", "-no-color")
-		if code == 0 {
-			break
-		}
-		for _, d := range errorDiagnostics(t, out) {
-			if _, ours := configs[d.Range.Filename]; !ours {
-				t.Errorf("round %d: an error that no case accounts for: %s: %s", round, d.Summary, d.Detail)
-				continue
+	unchanged(t, env, "plan", func() {
+		pending := files
+		for round := 1; len(pending) > 0; round++ {
+			rounds = round
+			for _, f := range files {
+				_ = os.Remove(filepath.Join(tf.dir, f))
 			}
-			refusals[d.Range.Filename] = append(refusals[d.Range.Filename], d.Summary+"\n"+d.Detail)
-		}
-		var next []string
-		for _, f := range pending {
-			if len(refusals[f]) == 0 {
-				next = append(next, f)
+			for _, f := range pending {
+				tf.writeFile(f, configs[f])
 			}
+			out, code := tf.run("plan", "-json", "-input=false", "-no-color")
+			if code == 0 {
+				break
+			}
+			for _, d := range errorDiagnostics(t, out) {
+				if _, ours := configs[d.Range.Filename]; !ours {
+					t.Errorf("round %d: an error that no case accounts for: %s: %s", round, d.Summary, d.Detail)
+					continue
+				}
+				refusals[d.Range.Filename] = append(refusals[d.Range.Filename], d.Summary+"\n"+d.Detail)
+			}
+			var next []string
+			for _, f := range pending {
+				if len(refusals[f]) == 0 {
+					next = append(next, f)
+				}
+			}
+			if len(next) == len(pending) {
+				break
+			}
+			pending = next
 		}
-		if len(next) == len(pending) {
-			break
-		}
-		pending = next
-	}
+	})
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := refusals[files[i]]
@@ -431,13 +460,7 @@ func refusedTogether(t *testing.T, env *testEnv, cases []badInput) {
 			t.Errorf("refused with other diagnostics than %s:\n%s", want, strings.Join(got, "\n\n"))
 		})
 	}
-	t.Logf("%d cases planned in one configuration, in %d rounds", len(cases), rounds)
-	if writes := writeRequests(env); len(writes) > 0 {
-		t.Errorf("configurations refused at plan time sent write requests: %v", writes)
-	}
-	if after := stateJSON(t, env); after != before {
-		t.Errorf("the emulator's state changed:\nbefore %s\nafter  %s", before, after)
-	}
+	t.Logf("%d cases planned in one configuration; rounds: %d", len(cases), rounds)
 }
 
 // blockLabel is the catalogue's one block per case: a resource or data

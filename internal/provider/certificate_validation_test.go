@@ -52,63 +52,29 @@ func TestAccCertificate_validationErrors(t *testing.T) {
 		{"unsupported curve", p521.CertPEM, p521.KeyPEM, pemcert.SummaryUnsupportedKey},
 		{"mismatched key", good.CertPEM, other.KeyPEM, pemcert.SummaryKeyDoesNotMatchCertificate},
 	}
+	// All of them in one configuration: each is refused with its own
+	// diagnostic, and nothing is written.
+	body := func(k certKindUnderTest, certPEM, keyAttr, keyPEM, extra string) string {
+		return fmt.Sprintf("resource %q \"test\" {\n  zone_id     = %q\n  certificate = %q\n  %s = %q\n  %s\n}\n",
+			k.resourceType, env.zoneID, certPEM, keyAttr, keyPEM, extra)
+	}
+	var refusals []badInput
 	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
 		for _, tc := range cases {
-			t.Run(k.resourceType+"/"+tc.name, func(t *testing.T) {
-				env.resetCounts()
-				resource.Test(t, resource.TestCase{
-					ProtoV6ProviderFactories: env.factories(),
-					Steps: []resource.TestStep{{
-						Config:      certConfig(env, k, tc.cert, "private_key", tc.key, ""),
-						PlanOnly:    true,
-						ExpectError: wrapped(tc.want),
-					}},
-				})
-				for key, n := range env.countsSnapshot() {
-					if n > 0 && strings.HasPrefix(key, "POST ") {
-						t.Fatalf("a refused configuration still sent %s", key)
-					}
-				}
-			})
+			refusals = append(refusals, badInput{name: k.resourceType + "/" + tc.name,
+				config: body(k, tc.cert, "private_key", tc.key, ""), want: []string{tc.want}})
 		}
 	}
 	// The write-only key is checked the same way.
-	t.Run("write-only mismatched key", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: env.factories(),
-			Steps: []resource.TestStep{{
-				Config:      certConfig(env, zoneCertKind, good.CertPEM, "private_key_wo", other.KeyPEM, "private_key_wo_version = 1"),
-				PlanOnly:    true,
-				ExpectError: wrapped(pemcert.SummaryKeyDoesNotMatchCertificate),
-			}},
-		})
-	})
-	t.Run("both key attributes", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: env.factories(),
-			Steps: []resource.TestStep{{
-				Config: certConfig(env, zoneCertKind, good.CertPEM, "private_key_wo", good.KeyPEM,
-					fmt.Sprintf("private_key_wo_version = 1\n  private_key = %q", good.KeyPEM)),
-				PlanOnly:    true,
-				ExpectError: wrapped(`Attribute "private_key_wo" cannot be specified when "private_key" is specified`),
-			}},
-		})
-	})
-	t.Run("no key", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: env.factories(),
-			Steps: []resource.TestStep{{
-				Config: env.config(fmt.Sprintf(`
-resource "cfaop_zone_certificate" "test" {
-  zone_id     = %q
-  certificate = %q
-}
-`, env.zoneID, good.CertPEM)),
-				PlanOnly:    true,
-				ExpectError: wrapped("Missing Private Key"),
-			}},
-		})
-	})
+	refusals = append(refusals,
+		badInput{name: "write-only mismatched key", want: []string{pemcert.SummaryKeyDoesNotMatchCertificate},
+			config: body(zoneCertKind, good.CertPEM, "private_key_wo", other.KeyPEM, "private_key_wo_version = 1")},
+		badInput{name: "both key attributes", want: []string{`Attribute "private_key_wo" cannot be specified when "private_key" is specified`},
+			config: body(zoneCertKind, good.CertPEM, "private_key_wo", good.KeyPEM, fmt.Sprintf("private_key_wo_version = 1\n  private_key = %q", good.KeyPEM))},
+		badInput{name: "no key", want: []string{"Missing Private Key"},
+			config: fmt.Sprintf("resource \"cfaop_zone_certificate\" \"test\" {\n  zone_id     = %q\n  certificate = %q\n}\n", env.zoneID, good.CertPEM)},
+	)
+	refusedTogether(t, env, refusals)
 }
 
 // A certificate known only at apply is checked before the upload.

@@ -341,21 +341,21 @@ func TestAccHostnameBinding_validation(t *testing.T) {
 		{"zone certificate", "app." + env.zoneNameOr("example.com"), "cfaop_zone_certificate.z.id", "is a zone-level certificate"},
 		{"unknown certificate", "app." + env.zoneNameOr("example.com"), `"2458ce5a-0c35-4c7f-82c7-8e9487d3ff60"`, "has no hostname certificate 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60"},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := f.cert("a", false) + fmt.Sprintf(`
+	// One step each, in one test: the certificates the configurations
+	// share are uploaded once.
+	steps := make([]resource.TestStep, len(cases))
+	for i, tc := range cases {
+		cfg := f.cert("a", false) + fmt.Sprintf(`
 resource "cfaop_zone_certificate" "z" {
   zone_id     = %q
   certificate = %q
   private_key = %q
 }
 `, env.zoneID, zoneCert.CertPEM, zoneCert.KeyPEM) + f.binding("app", tc.hostname, tc.certRef, "")
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps:                    []resource.TestStep{{Config: env.config(cfg), ExpectError: wrapped(tc.want)}},
-			})
-		})
+		steps[i] = resource.TestStep{Config: env.config(cfg), ExpectError: wrapped(tc.want)}
+		t.Logf("step %d: %s", i+1, tc.name)
 	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
 }
 
 // A binding Cloudflare refuses fails alone; the valid bindings sent in the

@@ -46,14 +46,13 @@ func TestAccProvider_configErrors(t *testing.T) {
   max_retries = 99
 }`, wrapped("value must be between 0 and 20")},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps:                    []resource.TestStep{{Config: tc.provider + "\n" + ds, ExpectError: tc.want}},
-			})
-		})
+	// One step each, in one test.
+	steps := make([]resource.TestStep, len(cases))
+	for i, tc := range cases {
+		steps[i] = resource.TestStep{Config: tc.provider + "\n" + ds, ExpectError: tc.want}
+		t.Logf("step %d: %s", i+1, tc.name)
 	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
 
 	// What Cloudflare publishes needs no credentials: an origin-side
 	// configuration reads the CA to trust and the IP ranges to allow
