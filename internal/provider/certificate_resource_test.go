@@ -35,14 +35,19 @@ var (
 
 // certConfig renders one certificate resource; extra goes inside the block.
 func certConfig(env *testEnv, k certKindUnderTest, certPEM, keyAttr, keyPEM, extra string) string {
-	return env.config(fmt.Sprintf(`
+	return env.config(certBody(env, k, certPEM, keyAttr, keyPEM, extra))
+}
+
+// certBody is certConfig without the provider block.
+func certBody(env *testEnv, k certKindUnderTest, certPEM, keyAttr, keyPEM, extra string) string {
+	return fmt.Sprintf(`
 resource %q "test" {
   zone_id     = %q
   certificate = %q
   %s = %q
   %s
 }
-`, k.resourceType, env.zoneID, certPEM, keyAttr, keyPEM, extra))
+`, k.resourceType, env.zoneID, certPEM, keyAttr, keyPEM, extra)
 }
 
 func fingerprintOf(t *testing.T, p testcerts.Pair) string {
@@ -157,47 +162,50 @@ func testAccCertificateLifecycle(t *testing.T, k certKindUnderTest) {
 // replacement, and the update makes no API write.
 func TestAccCertificate_importThenAddKeyPlansNoReplacement(t *testing.T) {
 	t.Parallel()
+	// Both kinds in one configuration, each with its own certificate.
+	env := newTestEnv(t)
+	var cfg string
+	var imported []statecheck.StateCheck
+	var toUpdate []plancheck.PlanCheck
 	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
-		t.Run(k.resourceType, func(t *testing.T) {
-			env := newTestEnv(t)
-			pair := testcerts.NewLeaf(t, testcerts.WithRSA(2048))
-			addr := k.resourceType + ".test"
-			uploaded, err := env.client.UploadCertificate(testContext(t), k.kind, env.zoneID, pair.CertPEM, testcerts.PKCS1(t, pair))
-			if err != nil {
-				t.Fatalf("upload outside Terraform: %v", err)
-			}
-			cfg := certConfig(env, k, pair.CertPEM, "private_key", testcerts.PKCS8(t, pair), "") + fmt.Sprintf(`
+		pair := testcerts.NewLeaf(t, testcerts.WithRSA(2048))
+		addr := k.resourceType + ".test"
+		uploaded, err := env.client.UploadCertificate(testContext(t), k.kind, env.zoneID, pair.CertPEM, testcerts.PKCS1(t, pair))
+		if err != nil {
+			t.Fatalf("upload outside Terraform: %v", err)
+		}
+		cfg += certBody(env, k, pair.CertPEM, "private_key", testcerts.PKCS8(t, pair), "") + fmt.Sprintf(`
 import {
   to = %s
   id = "%s/%s"
 }
 `, addr, env.zoneID, uploaded.ID)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps: []resource.TestStep{
-					{
-						Config: cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-						},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(uploaded.ID)),
-						},
-					},
-					{
-						Config:           cfg,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-						Check: func(*terraform.State) error {
-							if env.emu != nil && len(liveCertificates(env, k.kind)) != 1 {
-								return fmt.Errorf("want exactly the imported certificate, got %d", len(liveCertificates(env, k.kind)))
-							}
-							return nil
-						},
-					},
-				},
-			})
-		})
+		toUpdate = append(toUpdate, plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate))
+		imported = append(imported, statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(uploaded.ID)))
 	}
+	cfg = env.config(cfg)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: toUpdate},
+				ConfigStateChecks: imported,
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
+						if env.emu != nil && len(liveCertificates(env, k.kind)) != 1 {
+							return fmt.Errorf("%s: want exactly the imported certificate, got %d", k.resourceType, len(liveCertificates(env, k.kind)))
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
 }
 
 // A key that does not belong to the imported certificate is refused at plan time.
@@ -256,36 +264,38 @@ func resetCounts(env *testEnv) func() {
 // between them plans nothing, and state keeps the text first applied.
 func TestAccCertificate_whitespaceVariantsPlanNothing(t *testing.T) {
 	t.Parallel()
-	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
-		t.Run(k.resourceType, func(t *testing.T) {
-			env := newTestEnv(t)
-			pair := testcerts.NewLeaf(t, testcerts.WithRSA(2048))
-			addr := k.resourceType + ".test"
-			pkcs1 := testcerts.PKCS1(t, pair)
-			plain := certConfig(env, k, pair.CertPEM, "private_key", pkcs1, "")
-			variant := certConfig(env, k, crlfIndented(pair.CertPEM), "private_key", strings.ReplaceAll(pkcs1, "\n", "\r\n")+"\n", "")
-			pkcs8 := certConfig(env, k, pair.CertPEM+"\n", "private_key", testcerts.PKCS8(t, pair), "")
-			empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-			keptText := []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("certificate"), knownvalue.StringExact(pair.CertPEM)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("private_key"), knownvalue.StringExact(pkcs1)),
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps: []resource.TestStep{
-					{Config: plain},
-					{PreConfig: resetCounts(env), Config: variant, ConfigPlanChecks: empty, ConfigStateChecks: keptText,
-						Check: func(*terraform.State) error { return sentOnlyReads(env) }},
-					// Refresh reads the API's own PEM text: still nothing to do.
-					{RefreshState: true},
-					{Config: variant, ConfigPlanChecks: empty, ConfigStateChecks: keptText},
-					{PreConfig: resetCounts(env), Config: pkcs8, ConfigPlanChecks: empty, ConfigStateChecks: keptText,
-						Check: func(*terraform.State) error { return sentOnlyReads(env) }},
-					{Config: plain, ConfigPlanChecks: empty},
-				},
-			})
-		})
+	// Both kinds in one configuration, each with its own certificate.
+	env := newTestEnv(t)
+	kinds := []certKindUnderTest{zoneCertKind, hostnameCertKind}
+	var plain, variant, pkcs8 string
+	var keptText []statecheck.StateCheck
+	for _, k := range kinds {
+		pair := testcerts.NewLeaf(t, testcerts.WithRSA(2048))
+		addr := k.resourceType + ".test"
+		pkcs1 := testcerts.PKCS1(t, pair)
+		plain += certBody(env, k, pair.CertPEM, "private_key", pkcs1, "")
+		variant += certBody(env, k, crlfIndented(pair.CertPEM), "private_key", strings.ReplaceAll(pkcs1, "\n", "\r\n")+"\n", "")
+		pkcs8 += certBody(env, k, pair.CertPEM+"\n", "private_key", testcerts.PKCS8(t, pair), "")
+		keptText = append(keptText,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("certificate"), knownvalue.StringExact(pair.CertPEM)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("private_key"), knownvalue.StringExact(pkcs1)))
 	}
+	plain, variant, pkcs8 = env.config(plain), env.config(variant), env.config(pkcs8)
+	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: plain},
+			{PreConfig: resetCounts(env), Config: variant, ConfigPlanChecks: empty, ConfigStateChecks: keptText,
+				Check: func(*terraform.State) error { return sentOnlyReads(env) }},
+			// Refresh reads the API's own PEM text: still nothing to do.
+			{RefreshState: true},
+			{Config: variant, ConfigPlanChecks: empty, ConfigStateChecks: keptText},
+			{PreConfig: resetCounts(env), Config: pkcs8, ConfigPlanChecks: empty, ConfigStateChecks: keptText,
+				Check: func(*terraform.State) error { return sentOnlyReads(env) }},
+			{Config: plain, ConfigPlanChecks: empty},
+		},
+	})
 }
 
 // The same after an import: the certificate in state is Cloudflare's text,
