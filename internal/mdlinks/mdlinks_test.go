@@ -1,4 +1,4 @@
-package main
+package mdlinks
 
 import (
 	"io/fs"
@@ -22,6 +22,9 @@ var (
 )
 
 func TestMarkdownLinksResolve(t *testing.T) {
+	// The walk starts at the repository's root, and the paths in the
+	// messages are relative to it.
+	t.Chdir(filepath.Join("..", ".."))
 	var files []string
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
