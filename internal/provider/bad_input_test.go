@@ -426,7 +426,7 @@ func refusedTogether(t *testing.T, env *testEnv, cases []badInput) {
 			if code == 0 {
 				break
 			}
-			for _, d := range errorDiagnostics(t, out) {
+			for _, d := range errorDiagnostics(out) {
 				if _, ours := configs[d.Range.Filename]; !ours {
 					t.Errorf("round %d: an error that no case accounts for: %s: %s", round, d.Summary, d.Detail)
 					continue
@@ -478,8 +478,7 @@ type jsonDiagnostic struct {
 }
 
 // errorDiagnostics are the error diagnostics in the output of a -json command.
-func errorDiagnostics(t *testing.T, out string) []jsonDiagnostic {
-	t.Helper()
+func errorDiagnostics(out string) []jsonDiagnostic {
 	var diags []jsonDiagnostic
 	for _, line := range strings.Split(out, "\n") {
 		var msg struct {

@@ -54,23 +54,19 @@ func TestAccCertificate_validationErrors(t *testing.T) {
 	}
 	// All of them in one configuration: each is refused with its own
 	// diagnostic, and nothing is written.
-	body := func(k certKindUnderTest, certPEM, keyAttr, keyPEM, extra string) string {
-		return fmt.Sprintf("resource %q \"test\" {\n  zone_id     = %q\n  certificate = %q\n  %s = %q\n  %s\n}\n",
-			k.resourceType, env.zoneID, certPEM, keyAttr, keyPEM, extra)
-	}
 	var refusals []badInput
 	for _, k := range []certKindUnderTest{zoneCertKind, hostnameCertKind} {
 		for _, tc := range cases {
 			refusals = append(refusals, badInput{name: k.resourceType + "/" + tc.name,
-				config: body(k, tc.cert, "private_key", tc.key, ""), want: []string{tc.want}})
+				config: certBody(env, k, tc.cert, "private_key", tc.key, ""), want: []string{tc.want}})
 		}
 	}
 	// The write-only key is checked the same way.
 	refusals = append(refusals,
 		badInput{name: "write-only mismatched key", want: []string{pemcert.SummaryKeyDoesNotMatchCertificate},
-			config: body(zoneCertKind, good.CertPEM, "private_key_wo", other.KeyPEM, "private_key_wo_version = 1")},
+			config: certBody(env, zoneCertKind, good.CertPEM, "private_key_wo", other.KeyPEM, "private_key_wo_version = 1")},
 		badInput{name: "both key attributes", want: []string{`Attribute "private_key_wo" cannot be specified when "private_key" is specified`},
-			config: body(zoneCertKind, good.CertPEM, "private_key_wo", good.KeyPEM, fmt.Sprintf("private_key_wo_version = 1\n  private_key = %q", good.KeyPEM))},
+			config: certBody(env, zoneCertKind, good.CertPEM, "private_key_wo", good.KeyPEM, fmt.Sprintf("private_key_wo_version = 1\n  private_key = %q", good.KeyPEM))},
 		badInput{name: "no key", want: []string{"Missing Private Key"},
 			config: fmt.Sprintf("resource \"cfaop_zone_certificate\" \"test\" {\n  zone_id     = %q\n  certificate = %q\n}\n", env.zoneID, good.CertPEM)},
 	)
