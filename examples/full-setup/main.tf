@@ -51,22 +51,14 @@ resource "cfaop_hostname_certificate" "app" {
   }
 }
 
-# Bindings return once Cloudflare accepted them; the deployment below waits
-# once for all of them (see the guide "Scaling hostname bindings"). With one
-# hostname this costs the same as waiting in the binding; with hundreds it
-# saves one deployment delay per batch of parallel bindings.
-resource "cfaop_hostname_binding" "app" {
-  zone_id             = var.zone_id
-  hostname            = var.hostname
-  certificate_id      = cfaop_hostname_certificate.app.id
-  wait_for_deployment = false
-}
-
-# When apply returns, every hostname listed here is active on its certificate.
-resource "cfaop_hostname_deployment" "this" {
+# The hostnames that get their own certificate, here one. When apply
+# returns, every hostname listed is active on its certificate; the resource
+# takes hundreds of hostnames and still waits once (see the guide "Scaling
+# hostname bindings").
+resource "cfaop_hostname_bindings" "this" {
   zone_id = var.zone_id
   bindings = {
-    (cfaop_hostname_binding.app.hostname) = cfaop_hostname_binding.app.certificate_id
+    (var.hostname) = cfaop_hostname_certificate.app.id
   }
 }
 

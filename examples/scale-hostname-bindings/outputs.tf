@@ -5,5 +5,5 @@ output "certificate_ids" {
 
 output "certificate_by_hostname" {
   description = "The certificate ID each hostname is bound to, active on Cloudflare once apply returns."
-  value       = cfaop_hostname_deployment.this.bindings
+  value       = cfaop_hostname_bindings.this.bindings
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -157,6 +158,53 @@ func (a *associationWatch) check(ctx context.Context, zoneID string, t deploywai
 	done := targetDone(t, got, gone)
 	tflog.Debug(ctx, "Polled hostname association", map[string]any{"zone_id": zoneID, "hostname": t.Key, "status": status, "done": done})
 	return done, status, nil
+}
+
+// readMany reads the association of every hostname, a few at a time, and
+// returns those that exist (disabled ones included) by hostname. With
+// reuse, a hostname read earlier in this process since its last write is
+// not read again: Terraform refreshes bindings before the
+// cfaop_hostname_deployment that references them, so a no-change plan
+// reads each hostname once.
+func (a *associationWatch) readMany(ctx context.Context, zoneID string, hostnames []string, reuse bool) (map[string]cfapi.Binding, error) {
+	hosts := slices.Sorted(slices.Values(hostnames))
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		firstErr error
+		out      = map[string]cfapi.Binding{}
+		sem      = make(chan struct{}, watchConcurrency)
+	)
+	for _, h := range hosts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			got, seen := a.lastSeen(zoneID, h)
+			var err error
+			if !reuse || !seen {
+				got, err = a.client.GetBinding(ctx, zoneID, h)
+			}
+			gone := cfapi.IsNotFound(err) || (err == nil && isDeletedStatus(got.Status))
+			if err == nil || gone {
+				a.remember(zoneID, h, got, gone)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case gone:
+				tflog.Warn(ctx, "Hostname is no longer bound", map[string]any{"zone_id": zoneID, "hostname": h})
+			case err != nil:
+				if firstErr == nil {
+					firstErr = err
+				}
+			default:
+				out[h] = got
+			}
+		}()
+	}
+	wg.Wait()
+	return out, firstErr
 }
 
 // isWaitTimeout says whether a wait for associations failed because its

@@ -117,6 +117,9 @@ func TestAccBadInputCatalogue(t *testing.T) {
 	binding := func(hostname, certID string) string {
 		return fmt.Sprintf("resource \"cfaop_hostname_binding\" \"test\" {\n  zone_id = %q\n  hostname = %q\n  certificate_id = %q\n}\n", zone, hostname, certID)
 	}
+	bindings := func(entries string) string {
+		return fmt.Sprintf("resource \"cfaop_hostname_bindings\" \"test\" {\n  zone_id = %q\n  bindings = {\n%s  }\n}\n", zone, entries)
+	}
 	const someCertID = "2458ce5a-0c35-4c7f-82c7-8e9487d3ff60"
 	const unknownZone = "0123456789abcdef0123456789abcdef"
 	list := fmt.Sprintf("data \"cfaop_zone_certificates\" \"test\" {\n  zone_id = %q\n}\n", zone)
@@ -240,6 +243,18 @@ func TestAccBadInputCatalogue(t *testing.T) {
 			[]string{"Zone Certificate Given Where A Hostname Certificate Is Required", "certificate_id " + zoneCert.ID + " is a zone-level certificate"}},
 		{"certificate that does not exist", "cfaop_hostname_binding", binding("app.example.com", someCertID), "apply", "",
 			[]string{"Certificate Not In This Zone", "zone " + zone + " (example.com) has no hostname certificate " + someCertID + ". Either the certificate belongs to another zone"}},
+		{"bindings: no hostname", "cfaop_hostname_bindings", bindings(""), "plan", "",
+			[]string{"Invalid Attribute Value", "Attribute bindings map must contain at least 1 elements, got: 0"}},
+		{"bindings: hostname with scheme", "cfaop_hostname_bindings", bindings(fmt.Sprintf("    \"https://app.example.com\" = %q\n", someCertID)), "plan", "",
+			[]string{"Invalid Hostname", "must be a hostname, not a URL: remove the scheme from \"https://app.example.com\""}},
+		{"bindings: certificate ID that is not an ID", "cfaop_hostname_bindings", bindings("    \"app.example.com\" = \"cert-1\"\n"), "plan", "",
+			[]string{"Invalid Certificate ID", `must be a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60, got "cert-1".`}},
+		{"bindings: hostname outside the zone", "cfaop_hostname_bindings", bindings(fmt.Sprintf("    \"app.example.com\" = %[1]q\n    \"app.example.org\" = %[1]q\n", hostCert.ID)), "plan", "",
+			[]string{"Hostname Outside The Zone", "app.example.org is not in zone example.com (ID " + zone + ")"}},
+		{"bindings: more than 100 hostnames on one certificate", "cfaop_hostname_bindings", bindings(hundredAndOne(hostCert.ID)), "plan", "",
+			[]string{"Too Many Hostnames On One Certificate", "would be bound to more than 100 hostnames after this plan", "Upload another cfaop_hostname_certificate"}},
+		{"bindings: zone certificate bound to hostnames", "cfaop_hostname_bindings", bindings(fmt.Sprintf("    \"app.example.com\" = %q\n", zoneCert.ID)), "apply", "",
+			[]string{"Zone Certificate Given Where A Hostname Certificate Is Required", "certificate_id " + zoneCert.ID + " is a zone-level certificate"}},
 
 		// Switches.
 		{"switch with a zone name", "cfaop_global_setting", "resource \"cfaop_global_setting\" \"test\" {\n  zone_id = \"example.com\"\n  enabled = true\n}\n", "plan", "",
@@ -354,6 +369,16 @@ func diagnosticPattern(parts []string) *regexp.Regexp {
 		re[i] = strings.TrimPrefix(wrapped(p).String(), "(?s)")
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(re, `.*`))
+}
+
+// hundredAndOne is the bindings map entries of 101 hostnames of example.com
+// on one certificate.
+func hundredAndOne(certID string) string {
+	var b strings.Builder
+	for i := range 101 {
+		fmt.Fprintf(&b, "    \"h%03d.example.com\" = %q\n", i, certID)
+	}
+	return b.String()
 }
 
 // ownAll is texts with a case's own emulator URL and certificate IDs.

@@ -204,7 +204,7 @@ func (r *hostnameBindingResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	if zoneName != "" && known(plan.Hostname) {
-		resp.Diagnostics.Append(hostnameOutsideZone(plan.Hostname.ValueString(), zoneID, zoneName)...)
+		resp.Diagnostics.Append(hostnameOutsideZone(path.Root("hostname"), plan.Hostname.ValueString(), zoneID, zoneName)...)
 	}
 	if !known(plan.CertificateID) {
 		return
@@ -245,12 +245,12 @@ func (r *hostnameBindingResource) countAssociation(plan hostnameBindingModel, st
 }
 
 // hostnameOutsideZone refuses a hostname that does not belong to the zone.
-func hostnameOutsideZone(hostname, zoneID, zoneName string) diag.Diagnostics {
+func hostnameOutsideZone(at path.Path, hostname, zoneID, zoneName string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if inZone(hostname, zoneName) {
 		return diags
 	}
-	diags.AddAttributeError(path.Root("hostname"), "Hostname Outside The Zone",
+	diags.AddAttributeError(at, "Hostname Outside The Zone",
 		fmt.Sprintf("%s is not in zone %s (ID %s): Cloudflare binds only the zone's own hostnames, %s and names ending in .%s, "+
 			"and would refuse this binding. Use a hostname of this zone, or set zone_id to the zone that holds %s "+
 			"(GET /client/v4/zones?name=<that zone's name> shows its ID).", hostname, zoneName, zoneID, zoneName, zoneName, hostname))
@@ -280,8 +280,14 @@ func asWarnings(in diag.Diagnostics) diag.Diagnostics {
 // certificate of the zone. It reads through the run's certificate cache:
 // applying many bindings then costs one list request, not one read each.
 func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, zoneName, certID string) diag.Diagnostics {
+	return checkHostnameCertificate(ctx, r.data, path.Root("certificate_id"), zoneID, zoneName, certID)
+}
+
+// checkHostnameCertificate is checkCertificate for the certificate ID at
+// attribute at.
+func checkHostnameCertificate(ctx context.Context, data *providerData, at path.Path, zoneID, zoneName, certID string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	c, err := r.data.certificates.Get(ctx, cfapi.HostnameCertificate, zoneID, certID)
+	c, err := data.certificates.Get(ctx, cfapi.HostnameCertificate, zoneID, certID)
 	if err == nil && !isDeletedStatus(c.Status) {
 		return diags
 	}
@@ -293,27 +299,27 @@ func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, 
 		zone = fmt.Sprintf("zone %s (%s)", zoneID, zoneName)
 	}
 	if err == nil {
-		diags.AddAttributeError(path.Root("certificate_id"), "Hostname Certificate Is Being Deleted",
+		diags.AddAttributeError(at, "Hostname Certificate Is Being Deleted",
 			fmt.Sprintf("Hostname certificate %s in %s is being deleted (status %s) and cannot be bound. Point certificate_id at a live "+
 				"cfaop_hostname_certificate of this zone, e.g. its id attribute.", certID, zone, c.Status))
 		return diags
 	}
-	if otherZone, ok := r.data.limits.certificateZone(certID); ok && otherZone != zoneID {
-		diags.AddAttributeError(path.Root("certificate_id"), "Certificate Belongs To Another Zone",
+	if otherZone, ok := data.limits.certificateZone(certID); ok && otherZone != zoneID {
+		diags.AddAttributeError(at, "Certificate Belongs To Another Zone",
 			fmt.Sprintf("Hostname certificate %s belongs to zone %s, but this binding is in %s. Cloudflare binds a hostname only to a "+
 				"certificate of the hostname's own zone. Either set this binding's zone_id to the certificate's zone (e.g. "+
 				"zone_id = cfaop_hostname_certificate.<name>.zone_id) if the hostname belongs there, or upload the certificate "+
 				"in this zone with a cfaop_hostname_certificate whose zone_id is %s and use its id.", certID, otherZone, zone, zoneID))
 		return diags
 	}
-	if _, zerr := r.data.client.GetCertificate(ctx, cfapi.ZoneCertificate, zoneID, certID); zerr == nil {
-		diags.AddAttributeError(path.Root("certificate_id"), "Zone Certificate Given Where A Hostname Certificate Is Required",
+	if _, zerr := data.client.GetCertificate(ctx, cfapi.ZoneCertificate, zoneID, certID); zerr == nil {
+		diags.AddAttributeError(at, "Zone Certificate Given Where A Hostname Certificate Is Required",
 			fmt.Sprintf("certificate_id %s is a zone-level certificate (cfaop_zone_certificate). A hostname binding needs a hostname certificate: "+
 				"upload the certificate with cfaop_hostname_certificate and use its id. Zone-level certificates apply to the whole zone "+
 				"through cfaop_zone_setting and cannot be bound to a hostname.", certID))
 		return diags
 	}
-	diags.AddAttributeError(path.Root("certificate_id"), "Certificate Not In This Zone",
+	diags.AddAttributeError(at, "Certificate Not In This Zone",
 		fmt.Sprintf("%s has no hostname certificate %s. Either the certificate belongs to another zone (Cloudflare binds a hostname "+
 			"only to a certificate of its own zone), or it was deleted. If it is another zone's, set this binding's zone_id to that "+
 			"zone or upload the certificate in this zone with a cfaop_hostname_certificate whose zone_id is %s; if it was deleted, "+
@@ -374,7 +380,7 @@ func (r *hostnameBindingResource) write(ctx context.Context, m *hostnameBindingM
 	zoneName, d := r.data.zones.check(ctx, zoneID, path.Root("zone_id"))
 	diags.Append(d...)
 	if zoneName != "" {
-		diags.Append(hostnameOutsideZone(hostname, zoneID, zoneName)...)
+		diags.Append(hostnameOutsideZone(path.Root("hostname"), hostname, zoneID, zoneName)...)
 	}
 	if !diags.HasError() {
 		diags.Append(r.checkCertificate(ctx, zoneID, zoneName, certID)...)

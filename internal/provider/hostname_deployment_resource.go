@@ -3,15 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
-	"sync"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -20,8 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
 var (
@@ -170,7 +166,11 @@ func (r *hostnameDeploymentResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	zoneID := state.ZoneID.ValueString()
-	actual, err := r.readAll(ctx, zoneID, listed)
+	actual := map[string]string{}
+	found, err := r.data.associations.readMany(ctx, zoneID, slices.Collect(maps.Keys(listed)), true)
+	for h, b := range found {
+		actual[h] = b.CertID
+	}
 	if err != nil {
 		addReadError(ctx, &resp.Diagnostics, r.data, "Cannot Read Hostname Deployment",
 			fmt.Sprintf("Reading the associations of %d hostnames in zone %s", len(listed), zoneID), err)
@@ -184,88 +184,10 @@ func (r *hostnameDeploymentResource) Read(ctx context.Context, req resource.Read
 	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
 }
 
-// readAll reads the association of every listed hostname, a few at a time.
-func (r *hostnameDeploymentResource) readAll(ctx context.Context, zoneID string, listed map[string]string) (map[string]string, error) {
-	hosts := make([]string, 0, len(listed))
-	for h := range listed {
-		hosts = append(hosts, h)
-	}
-	sort.Strings(hosts)
-	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
-		firstErr error
-		out      = map[string]string{}
-		sem      = make(chan struct{}, watchConcurrency)
-	)
-	for _, h := range hosts {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			got, err := r.readBinding(ctx, zoneID, h)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case cfapi.IsNotFound(err) || (err == nil && isDeletedStatus(got.Status)):
-				tflog.Warn(ctx, "Hostname is no longer bound", map[string]any{"zone_id": zoneID, "hostname": h})
-			case err != nil:
-				if firstErr == nil {
-					firstErr = err
-				}
-			default:
-				out[h] = got.CertID
-			}
-		}()
-	}
-	wg.Wait()
-	return out, firstErr
-}
-
-// readBinding reuses the read a binding resource made in this refresh:
-// Terraform refreshes the bindings first, as bindings references them, so
-// a no-change plan reads each hostname once.
-func (r *hostnameDeploymentResource) readBinding(ctx context.Context, zoneID, hostname string) (cfapi.Binding, error) {
-	if got, ok := r.data.associations.lastSeen(zoneID, hostname); ok {
-		return got, nil // status deleted when the binding found it gone
-	}
-	return r.data.client.GetBinding(ctx, zoneID, hostname)
-}
-
 // Delete forgets the resource: see the schema description.
 func (r *hostnameDeploymentResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 }
 
 func (r *hostnameDeploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var hosts []string
-	split := func(id string) ([]string, bool) {
-		zoneID, list, ok := strings.Cut(id, "/")
-		if !ok || list == "" {
-			return nil, false
-		}
-		hosts = strings.Split(list, ",")
-		for _, h := range hosts {
-			if hostnameProblem(h) != "" {
-				return nil, false
-			}
-		}
-		return []string{zoneID}, true
-	}
-	vals, ok := importValues(ctx, req, &resp.Diagnostics, r.identityFields(), split,
-		"Import a hostname deployment as <zone_id>/<hostname>,<hostname>,..., for example: terraform import "+
-			"cfaop_hostname_deployment.this 023e105f4ecef8ad9ca31a8372d0c353/app.example.com,api.example.com.")
-	if !ok {
-		return
-	}
-	zoneID := vals[0]
-	listed := map[string]string{}
-	for _, h := range hosts {
-		listed[h] = ""
-	}
-	m, d := types.MapValueFrom(ctx, types.StringType, listed)
-	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), zoneID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bindings"), m)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
+	importZoneHostnames(ctx, req, resp, r.identityFields(), "cfaop_hostname_deployment")
 }

@@ -170,3 +170,41 @@ func splitPair(id string) ([]string, bool) {
 	a, b, ok := strings.Cut(id, "/")
 	return []string{a, b}, ok
 }
+
+// importZoneHostnames imports a resource that lists hostnames of a zone in
+// its bindings map, from <zone_id>/<hostname>,<hostname>,... or from an
+// identity (the zone alone: no hostname listed). Read fills in the
+// certificates.
+func importZoneHostnames(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, fields []identityField, typeName string) {
+	var hosts []string
+	split := func(id string) ([]string, bool) {
+		zoneID, list, ok := strings.Cut(id, "/")
+		if !ok || list == "" {
+			return nil, false
+		}
+		hosts = strings.Split(list, ",")
+		for _, h := range hosts {
+			if hostnameProblem(h) != "" {
+				return nil, false
+			}
+		}
+		return []string{zoneID}, true
+	}
+	vals, ok := importValues(ctx, req, &resp.Diagnostics, fields, split,
+		"Import "+typeName+" as <zone_id>/<hostname>,<hostname>,..., for example: terraform import "+
+			typeName+".this 023e105f4ecef8ad9ca31a8372d0c353/app.example.com,api.example.com.")
+	if !ok {
+		return
+	}
+	zoneID := vals[0]
+	listed := map[string]string{}
+	for _, h := range hosts {
+		listed[h] = ""
+	}
+	m, d := types.MapValueFrom(ctx, types.StringType, listed)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("zone_id"), zoneID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), zoneID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bindings"), m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.State, resp.Identity)...)
+}

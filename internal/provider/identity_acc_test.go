@@ -76,6 +76,11 @@ resource "cfaop_hostname_deployment" "all" {
   bindings = { (cfaop_hostname_binding.app.hostname) = cfaop_hostname_binding.app.certificate_id }
 }
 
+resource "cfaop_hostname_bindings" "more" {
+  zone_id  = %[1]q
+  bindings = { "api.${cfaop_hostname_binding.app.hostname}" = cfaop_hostname_certificate.app.id }
+}
+
 resource "cfaop_global_setting" "this" {
   zone_id = %[1]q
   enabled = true
@@ -95,6 +100,7 @@ resource "cfaop_zone_setting" "this" {
 		"cfaop_hostname_certificate.app": {"zone_id": zone, "id": uuid},
 		"cfaop_hostname_binding.app":     {"zone_id": zone, "hostname": knownvalue.StringExact(hostname)},
 		"cfaop_hostname_deployment.all":  {"zone_id": zone},
+		"cfaop_hostname_bindings.more":   {"zone_id": zone},
 		"cfaop_global_setting.this":      {"zone_id": zone},
 		"cfaop_zone_setting.this":        {"zone_id": zone},
 	}
@@ -105,7 +111,7 @@ resource "cfaop_zone_setting" "this" {
 	steps := []resource.TestStep{{Config: config, ConfigStateChecks: created}}
 	for _, addr := range []string{
 		"cfaop_zone_certificate.zone", "cfaop_hostname_certificate.app", "cfaop_hostname_binding.app",
-		"cfaop_hostname_deployment.all", "cfaop_global_setting.this", "cfaop_zone_setting.this",
+		"cfaop_hostname_deployment.all", "cfaop_hostname_bindings.more", "cfaop_global_setting.this", "cfaop_zone_setting.this",
 	} {
 		step := resource.TestStep{
 			Config:          config,
@@ -117,9 +123,9 @@ resource "cfaop_zone_setting" "this" {
 			step.ExpectNonEmptyPlan = true
 			step.ImportPlanChecks.PreApply = []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}
 		}
-		if addr == "cfaop_hostname_deployment.all" {
-			// The zone names no hostnames: the import plans to wait for the
-			// configured ones, a change that writes nothing.
+		if addr == "cfaop_hostname_deployment.all" || addr == "cfaop_hostname_bindings.more" {
+			// The zone names no hostnames: the import plans the configured
+			// ones, a change that waits (deployment) or rewrites them as they are.
 			step.ExpectNonEmptyPlan = true
 			step.ImportPlanChecks.PreApply = []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}
 		}

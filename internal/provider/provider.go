@@ -251,6 +251,7 @@ func (p *cfaopProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewZoneCertificateResource,
 		NewHostnameCertificateResource,
 		NewHostnameBindingResource,
+		NewHostnameBindingsResource,
 		NewHostnameDeploymentResource,
 	}
 }

@@ -76,6 +76,15 @@ func TestAccTokenPermissions_perEntity(t *testing.T) {
 			return fmt.Sprintf("resource \"cfaop_hostname_binding\" \"test\" {\n  zone_id = %q\n  hostname = \"app.%s\"\n  certificate_id = %q\n}\n", env.zoneID, env.zoneName, c.ID)
 		}, []emulator.Permission{emulator.PermSSLEdit, emulator.PermZoneRead},
 			[]emulator.Permission{emulator.PermSSLRead, emulator.PermZoneSettingsEdit, emulator.PermZoneRead}, cfapi.PermSSLEdit},
+		{"hostname_bindings", func(env *testEnv, t *testing.T) string {
+			p := testcerts.NewLeaf(t)
+			c, err := env.client.UploadCertificate(testContext(t), cfapi.HostnameCertificate, env.zoneID, p.CertPEM, p.KeyPEM)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("resource \"cfaop_hostname_bindings\" \"test\" {\n  zone_id = %q\n  bindings = { \"app.%s\" = %q }\n}\n", env.zoneID, env.zoneName, c.ID)
+		}, []emulator.Permission{emulator.PermSSLEdit, emulator.PermZoneRead},
+			[]emulator.Permission{emulator.PermSSLRead, emulator.PermZoneSettingsEdit, emulator.PermZoneRead}, cfapi.PermSSLEdit},
 		{"hostname_deployment", func(env *testEnv, t *testing.T) string {
 			// The certificate and the association are written with the main
 			// token: the deployment only reads them.
