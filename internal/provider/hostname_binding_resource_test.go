@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -216,52 +215,6 @@ func TestAccHostnameBinding_hostnameChangeRemovesOldAssociation(t *testing.T) {
 			},
 		},
 	})
-}
-
-// 100 bindings in one apply at Terraform's default parallelism are
-// coalesced into far fewer than 100 PUTs.
-func TestAccHostnameBinding_hundredBindingsAreCoalesced(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	env.needsEmulator(t)
-	f := newBindingFixture(t, env, "a")
-	var b strings.Builder
-	b.WriteString(f.cert("a", false))
-	fmt.Fprintf(&b, `
-resource "cfaop_hostname_binding" "many" {
-  count          = 100
-  zone_id        = %q
-  hostname       = "h${count.index}.%s"
-  certificate_id = cfaop_hostname_certificate.a.id
-}
-`, env.zoneID, env.zoneName)
-	var puts int
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.resetCounts() },
-			Config:    env.config(b.String()),
-			Check: func(*terraform.State) error {
-				puts = env.count(putHostnames)
-				bound := 0
-				for _, z := range env.emu.Snapshot().Zones {
-					for _, bd := range z.Bindings {
-						if bd.Status == "active" {
-							bound++
-						}
-					}
-				}
-				if bound != 100 {
-					return fmt.Errorf("%d active associations, want 100", bound)
-				}
-				if puts > 20 {
-					return fmt.Errorf("%d PUTs for 100 bindings; the budget is 20 (N/5)", puts)
-				}
-				return nil
-			},
-		}},
-	})
-	t.Logf("100 bindings applied with %d PUT requests", puts)
 }
 
 // Rotating the certificate under a binding leaves no moment without an

@@ -356,16 +356,22 @@ func (r *hostnameBindingsResource) submit(ctx context.Context, zoneID string, ch
 	}
 	hosts := slices.Sorted(maps.Keys(failed))
 	first := hosts[0]
-	summary, verb := "Cannot Bind Hostnames", fmt.Sprintf("Binding %s to hostname certificate %s", first, changes[first])
+	summary, attempt := "Cannot Bind Hostnames", fmt.Sprintf("Binding %s to hostname certificate %s in zone %s", first, changes[first], zoneID)
 	if remove {
-		summary, verb = "Cannot Remove Hostname Bindings", "Removing the association of "+first
+		summary, attempt = "Cannot Remove Hostname Bindings", fmt.Sprintf("Removing the association of %s in zone %s", first, zoneID)
 	}
-	others := ""
+	if isCredentialRefusal(failed[first]) {
+		addAPIError(diags, r.data, summary, attempt, failed[first])
+		return ok
+	}
+	detail := apiErrorDetail(attempt, failed[first])
 	if len(hosts) > 1 {
-		others = fmt.Sprintf(" (and %d more hostnames: %s)", len(hosts)-1, clip(strings.Join(hosts[1:], ", ")))
+		detail += fmt.Sprintf(" %d more hostnames failed too: %s.", len(hosts)-1, clip(strings.Join(hosts[1:], ", ")))
 	}
-	addAPIError(diags, r.data, summary, fmt.Sprintf("%s in zone %s%s; %d other changes were accepted and are kept in state",
-		verb, zoneID, others, len(ok)), failed[first])
+	if len(ok) > 0 {
+		detail += fmt.Sprintf(" Cloudflare accepted the other %d changes, and state records them.", len(ok))
+	}
+	diags.AddError(summary, detail)
 	return ok
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -119,7 +120,8 @@ func TestAccHostnameBindings_applyWaitsTwoDelaysAndImports(t *testing.T) {
 }
 
 // Drift shows as a change and is put back; a rotation with
-// create_before_destroy leaves no hostname without an active certificate;
+// create_before_destroy leaves no hostname without an active certificate,
+// also when the resource does not wait;
 // hostnames left out are removed and no other is written; associations all
 // removed outside Terraform remove the resource from state.
 func TestAccHostnameBindings_driftRotationAndRemoval(t *testing.T) {
@@ -131,8 +133,8 @@ func TestAccHostnameBindings_driftRotationAndRemoval(t *testing.T) {
 	f := newBindingFixture(t, env, "v1", "v2", "other")
 	rotated := newBindingFixture(t, env, "v1", "v2")
 	rotated.certs["other"] = f.certs["other"]
-	withOther := func(fx *bindingFixture, hosts []int) string {
-		return pluralConfig(fx, hosts, []string{"v1", "v2"}, true, "") + fx.cert("other", false)
+	withOther := func(fx *bindingFixture, hosts []int, extra string) string {
+		return pluralConfig(fx, hosts, []string{"v1", "v2"}, true, extra) + fx.cert("other", false)
 	}
 	addr := "cfaop_hostname_bindings.all"
 	h := func(i int) string { return f.hostname(fmt.Sprintf("h%d", i)) }
@@ -141,7 +143,7 @@ func TestAccHostnameBindings_driftRotationAndRemoval(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
-			{Config: withOther(f, upTo(n))},
+			{Config: withOther(f, upTo(n), "")},
 			{
 				// Moved, removed and disabled outside Terraform.
 				PreConfig: func() {
@@ -166,7 +168,7 @@ func TestAccHostnameBindings_driftRotationAndRemoval(t *testing.T) {
 					}
 					env.resetCounts()
 				},
-				Config: withOther(f, upTo(n)),
+				Config: withOther(f, upTo(n), ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
@@ -179,8 +181,10 @@ func TestAccHostnameBindings_driftRotationAndRemoval(t *testing.T) {
 				},
 			},
 			{
+				// Without waiting in the resource, the old certificates'
+				// deletion waits for the hostnames moved off them.
 				PreConfig: func() { rotationStart = time.Now() },
-				Config:    withOther(rotated, upTo(n)),
+				Config:    withOther(rotated, upTo(n), "wait_for_deployment = false"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("cfaop_hostname_certificate.v1", plancheck.ResourceActionCreateBeforeDestroy),
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
@@ -206,7 +210,7 @@ func TestAccHostnameBindings_driftRotationAndRemoval(t *testing.T) {
 			{
 				// Three hostnames left out: removed, and nothing else written.
 				PreConfig: func() { env.resetCounts() },
-				Config:    withOther(rotated, upTo(n-3)),
+				Config:    withOther(rotated, upTo(n-3), ""),
 				Check: func(*terraform.State) error {
 					left := boundCertificates(env)
 					if len(left) != n-3 {
@@ -229,7 +233,7 @@ func TestAccHostnameBindings_driftRotationAndRemoval(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: withOther(rotated, upTo(n-3)),
+				Config: withOther(rotated, upTo(n-3), ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
@@ -297,4 +301,70 @@ import {
 			},
 		},
 	})
+}
+
+// A write Cloudflare refuses for some hostnames keeps the others: state
+// records what was accepted, the error names the refused hostname, and the
+// next apply recovers. Here the certificate already serves 99 hostnames
+// bound outside Terraform, which the plan cannot count, so Cloudflare takes
+// one of the two new hostnames and refuses the other (1419).
+func TestAccHostnameBindings_partialRefusalKeepsTheAccepted(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.needsEmulator(t)
+	f := newBindingFixture(t, env, "c0")
+	var certID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(f.cert("c0", false)),
+				Check: func(s *terraform.State) error {
+					certID = s.RootModule().Resources["cfaop_hostname_certificate.c0"].Primary.ID
+					var changes []cfapi.BindingChange
+					for i := range 99 {
+						changes = append(changes, cfapi.BindingChange{Hostname: f.hostname(fmt.Sprintf("outside%d", i)), CertID: certID, Enabled: true})
+					}
+					return putOutsideTerraform(t, env, changes)
+				},
+			},
+			{
+				Config:      pluralConfig(f, []int{0, 1}, []string{"c0"}, false, ""),
+				ExpectError: regexp.MustCompile(`(?s)Cannot Bind Hostnames.*1419.*Cloudflare accepted the other 1\s+changes, and state records them`),
+			},
+			{
+				// One hostname fewer outside Terraform: the refused one fits now.
+				PreConfig: func() {
+					if _, err := env.client.PutBindings(testContext(t), env.zoneID, []cfapi.BindingChange{{Hostname: f.hostname("outside0"), CertID: certID, Remove: true}}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: pluralConfig(f, []int{0, 1}, []string{"c0"}, false, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("cfaop_hostname_bindings.all", tfjsonpath.New("bindings"), knownvalue.MapSizeExact(2)),
+				},
+				// The outside associations go, so that the destroy can delete the certificate.
+				Check: func(*terraform.State) error {
+					var changes []cfapi.BindingChange
+					for i := 1; i < 99; i++ {
+						changes = append(changes, cfapi.BindingChange{Hostname: f.hostname(fmt.Sprintf("outside%d", i)), CertID: certID, Remove: true})
+					}
+					return putOutsideTerraform(t, env, changes)
+				},
+			},
+		},
+	})
+}
+
+// putOutsideTerraform writes associations as another client would, at most
+// 50 per request as Cloudflare allows.
+func putOutsideTerraform(t *testing.T, env *testEnv, changes []cfapi.BindingChange) error {
+	for len(changes) > 0 {
+		k := min(len(changes), 50)
+		if _, err := env.client.PutBindings(testContext(t), env.zoneID, changes[:k]); err != nil {
+			return err
+		}
+		changes = changes[k:]
+	}
+	return nil
 }
