@@ -26,6 +26,11 @@ const (
 // applies to each.
 const watchConcurrency = 8
 
+// readConcurrency bounds the reads of readMany in flight at once: a
+// refresh of hundreds of hostnames is all network round trips, and Terraform
+// itself would read one resource per hostname ten at a time.
+const readConcurrency = 16
+
 // associationWatch waits for hostname associations. Every waiter of a zone
 // (bindings that wait, a cfaop_hostname_deployment, a certificate deletion)
 // goes through the zone's one deploywait.Watch, so hostnames bound to one
@@ -160,8 +165,8 @@ func (a *associationWatch) check(ctx context.Context, zoneID string, t deploywai
 	return done, status, nil
 }
 
-// readMany reads the association of every hostname, a few at a time, and
-// returns those that exist (disabled ones included) by hostname. With
+// readMany reads the association of every hostname, readConcurrency at a
+// time, and returns those that exist (disabled ones included) by hostname. With
 // reuse, a hostname read earlier in this process since its last write is
 // not read again: Terraform refreshes bindings before the
 // cfaop_hostname_deployment that references them, so a no-change plan
@@ -173,7 +178,7 @@ func (a *associationWatch) readMany(ctx context.Context, zoneID string, hostname
 		wg       sync.WaitGroup
 		firstErr error
 		out      = map[string]cfapi.Binding{}
-		sem      = make(chan struct{}, watchConcurrency)
+		sem      = make(chan struct{}, readConcurrency)
 	)
 	for _, h := range hosts {
 		wg.Add(1)
