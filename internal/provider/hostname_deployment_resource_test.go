@@ -2,7 +2,8 @@ package provider
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,31 +190,7 @@ func TestAccHostnameDeployment_driftAndRotationWithoutGap(t *testing.T) {
 					plancheck.ExpectResourceAction("cfaop_hostname_certificate.v1", plancheck.ResourceActionCreateBeforeDestroy),
 					plancheck.ExpectResourceAction("cfaop_hostname_deployment.all", plancheck.ResourceActionUpdate),
 				}},
-				Check: func(*terraform.State) error {
-					after := boundCertificates(env)
-					for h, c := range after {
-						if before[h] == c {
-							return fmt.Errorf("%s still on %s after the rotation", h, c)
-						}
-					}
-					if active := activeAssociations(env); active != n {
-						return fmt.Errorf("%d associations active after the rotation, want %d", active, n)
-					}
-					var hosts []string
-					for h := range after {
-						hosts = append(hosts, h)
-					}
-					sort.Strings(hosts)
-					if err := oldCertificatesOutlivedMoves(env, before, delay); err != nil {
-						return err
-					}
-					for _, h := range hosts {
-						if gaps := env.emu.HostnameGaps(env.zoneID, h); len(gaps) != 0 {
-							return fmt.Errorf("rotation left %s without an active certificate: %+v", h, gaps)
-						}
-					}
-					return nil
-				},
+				Check: func(*terraform.State) error { return rotatedWithoutGap(env, before, n, delay, time.Time{}) },
 			},
 		},
 	})
@@ -251,6 +228,28 @@ func TestAccHostnameCertificate_deletionWaitsForHostnamesLeaving(t *testing.T) {
 			},
 		},
 	})
+}
+
+// rotatedWithoutGap checks a rotation of n hostnames away from the
+// certificates in before: every hostname moved and is active, none went
+// without an active certificate after since (gaps that ended earlier are
+// not the rotation's), and each old certificate outlived the moves off it.
+func rotatedWithoutGap(env *testEnv, before map[string]string, n int, delay time.Duration, since time.Time) error {
+	after := boundCertificates(env)
+	for _, h := range slices.Sorted(maps.Keys(after)) {
+		if before[h] == after[h] {
+			return fmt.Errorf("%s still on %s after the rotation", h, after[h])
+		}
+		for _, g := range env.emu.HostnameGaps(env.zoneID, h) {
+			if g.End.IsZero() || g.End.After(since) {
+				return fmt.Errorf("rotation left %s without an active certificate: %+v", h, g)
+			}
+		}
+	}
+	if active := activeAssociations(env); active != n {
+		return fmt.Errorf("%d associations active after the rotation, want %d", active, n)
+	}
+	return oldCertificatesOutlivedMoves(env, before, delay)
 }
 
 // oldCertificatesOutlivedMoves checks that each certificate was deleted only
