@@ -41,8 +41,10 @@ const (
 	defaultMaxRetries        = 4
 	defaultMaxBackoff        = 30 * time.Second
 	defaultExpiryWarningDays = 30
-	// Binding writes that arrive within this window go out as one request.
-	bindingBatchWindow = 200 * time.Millisecond
+	// Binding writes that arrive within this window of each other go out as
+	// one request. Wide enough for a wave of writes from a busy machine
+	// (a CI runner), where Terraform starts the next resources unevenly.
+	bindingBatchWindow = 500 * time.Millisecond
 	bindingBatchMax    = 50
 )
 
