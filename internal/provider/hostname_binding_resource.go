@@ -466,18 +466,8 @@ func (r *hostnameBindingResource) Delete(ctx context.Context, req resource.Delet
 	ctx = tflog.SetField(ctx, "hostname", hostname)
 	r.data.associations.forget(zoneID, hostname)
 	_, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: hostname, CertID: certID, Remove: true})
-	if cfapi.IsNotFound(err) {
+	if err != nil && associationGone(ctx, r.data, zoneID, hostname, err) {
 		return
-	}
-	if cfapi.HasCode(err, cfapi.CodeInvalidCertificate) || cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion) {
-		// Cloudflare refuses to void an association whose certificate is
-		// deleted (1415) or being deleted (1414). The certificate can only
-		// be deleted once no association uses it, so the association is
-		// most likely gone already; a read tells.
-		got, rerr := r.data.client.GetBinding(ctx, zoneID, hostname)
-		if cfapi.IsNotFound(rerr) || (rerr == nil && isDeletedStatus(got.Status)) {
-			return
-		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, r.data, "Cannot Remove Hostname Binding", fmt.Sprintf("Removing the association of %s in zone %s", hostname, zoneID), err)

@@ -213,7 +213,7 @@ func (r *hostnameBindingsResource) check(ctx context.Context, zoneID string, bin
 		return diags, nil
 	}
 	hosts := slices.Sorted(maps.Keys(bind))
-	firstOn := map[string]string{} // certificate ID → its first hostname, where its diagnostics point
+	checked := map[string]bool{} // certificate IDs; diagnostics point at the first hostname on each
 	for _, h := range hosts {
 		if zoneName != "" {
 			diags.Append(hostnameOutsideZone(bindingsPath(h), h, zoneID, zoneName)...)
@@ -222,8 +222,8 @@ func (r *hostnameBindingsResource) check(ctx context.Context, zoneID string, bin
 		if cert == "" {
 			continue
 		}
-		if _, seen := firstOn[cert]; !seen {
-			firstOn[cert] = h
+		if !checked[cert] {
+			checked[cert] = true
 			certDiags.Append(checkHostnameCertificate(ctx, r.data, bindingsPath(h), zoneID, zoneName, cert)...)
 		}
 		if !count {
@@ -338,7 +338,7 @@ func (r *hostnameBindingsResource) submit(ctx context.Context, zoneID string, ch
 			defer wg.Done()
 			r.data.associations.forget(zoneID, h)
 			_, err := r.data.bindings.Submit(ctx, zoneID, cfapi.BindingChange{Hostname: h, CertID: cert, Enabled: !remove, Remove: remove})
-			if remove && err != nil && r.alreadyGone(ctx, zoneID, h, err) {
+			if remove && err != nil && associationGone(ctx, r.data, zoneID, h, err) {
 				err = nil
 			}
 			mu.Lock()
@@ -375,18 +375,18 @@ func (r *hostnameBindingsResource) submit(ctx context.Context, zoneID string, ch
 	return ok
 }
 
-// alreadyGone says whether a removal that failed with err finds the
+// associationGone says whether a removal that failed with err finds the
 // association gone: Cloudflare refuses to void an association whose
-// certificate is deleted or being deleted, which happens only once the
-// association itself is gone.
-func (r *hostnameBindingsResource) alreadyGone(ctx context.Context, zoneID, hostname string, err error) bool {
+// certificate is deleted (1415) or being deleted (1414), which happens only
+// once the association itself is gone; a read tells.
+func associationGone(ctx context.Context, data *providerData, zoneID, hostname string, err error) bool {
 	if cfapi.IsNotFound(err) {
 		return true
 	}
 	if !cfapi.HasCode(err, cfapi.CodeInvalidCertificate) && !cfapi.HasCode(err, cfapi.CodeCertificatePendingDeletion) {
 		return false
 	}
-	got, rerr := r.data.client.GetBinding(ctx, zoneID, hostname)
+	got, rerr := data.client.GetBinding(ctx, zoneID, hostname)
 	return cfapi.IsNotFound(rerr) || (rerr == nil && isDeletedStatus(got.Status))
 }
 
