@@ -254,7 +254,7 @@ func TestAccBadInputCatalogue(t *testing.T) {
 		{"bindings: more than 100 hostnames on one certificate", "cfaop_hostname_bindings", bindings(hundredAndOne(hostCert.ID)), "plan", "",
 			[]string{"Too Many Hostnames On One Certificate", "would be bound to more than 100 hostnames after this plan", "Upload another cfaop_hostname_certificate"}},
 		{"bindings: zone certificate bound to hostnames", "cfaop_hostname_bindings", bindings(fmt.Sprintf("    \"app.example.com\" = %q\n", zoneCert.ID)), "apply", "",
-			[]string{"Zone Certificate Given Where A Hostname Certificate Is Required", "certificate_id " + zoneCert.ID + " is a zone-level certificate"}},
+			[]string{"Zone Certificate Given Where A Hostname Certificate Is Required", `bindings["app.example.com"] ` + zoneCert.ID + " is a zone-level certificate"}},
 
 		// Switches.
 		{"switch with a zone name", "cfaop_global_setting", "resource \"cfaop_global_setting\" \"test\" {\n  zone_id = \"example.com\"\n  enabled = true\n}\n", "plan", "",

@@ -284,7 +284,7 @@ func (r *hostnameBindingResource) checkCertificate(ctx context.Context, zoneID, 
 }
 
 // checkHostnameCertificate is checkCertificate for the certificate ID at
-// attribute at.
+// attribute at, which its diagnostics point at and name.
 func checkHostnameCertificate(ctx context.Context, data *providerData, at path.Path, zoneID, zoneName, certID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	c, err := data.certificates.Get(ctx, cfapi.HostnameCertificate, zoneID, certID)
@@ -300,8 +300,8 @@ func checkHostnameCertificate(ctx context.Context, data *providerData, at path.P
 	}
 	if err == nil {
 		diags.AddAttributeError(at, "Hostname Certificate Is Being Deleted",
-			fmt.Sprintf("Hostname certificate %s in %s is being deleted (status %s) and cannot be bound. Point certificate_id at a live "+
-				"cfaop_hostname_certificate of this zone, e.g. its id attribute.", certID, zone, c.Status))
+			fmt.Sprintf("Hostname certificate %s in %s is being deleted (status %s) and cannot be bound. Point %s at a live "+
+				"cfaop_hostname_certificate of this zone, e.g. its id attribute.", certID, zone, c.Status, at))
 		return diags
 	}
 	if otherZone, ok := data.limits.certificateZone(certID); ok && otherZone != zoneID {
@@ -314,9 +314,9 @@ func checkHostnameCertificate(ctx context.Context, data *providerData, at path.P
 	}
 	if _, zerr := data.client.GetCertificate(ctx, cfapi.ZoneCertificate, zoneID, certID); zerr == nil {
 		diags.AddAttributeError(at, "Zone Certificate Given Where A Hostname Certificate Is Required",
-			fmt.Sprintf("certificate_id %s is a zone-level certificate (cfaop_zone_certificate). A hostname binding needs a hostname certificate: "+
+			fmt.Sprintf("%s %s is a zone-level certificate (cfaop_zone_certificate). A hostname binding needs a hostname certificate: "+
 				"upload the certificate with cfaop_hostname_certificate and use its id. Zone-level certificates apply to the whole zone "+
-				"through cfaop_zone_setting and cannot be bound to a hostname.", certID))
+				"through cfaop_zone_setting and cannot be bound to a hostname.", at, certID))
 		return diags
 	}
 	diags.AddAttributeError(at, "Certificate Not In This Zone",
