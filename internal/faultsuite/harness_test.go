@@ -55,8 +55,10 @@ func newLab(t *testing.T, delay time.Duration) *originlab.Lab {
 		if labDir, labErr = os.MkdirTemp("", "cfaop-faultsuite-"); labErr != nil {
 			return
 		}
+		// The Terraform the acceptance tests run (make test names one), else
+		// the one on PATH.
 		shared, labErr = originlab.New(ctx, originlab.Options{RepoRoot: root, WorkDir: labDir, ZoneName: Zones[0], MoreZones: Zones[1:],
-			Polls: originlab.ShortPolls})
+			Polls: originlab.ShortPolls, Terraform: os.Getenv("TF_ACC_TERRAFORM_PATH")})
 	})
 	if labErr != nil {
 		t.Fatal(labErr)

@@ -61,12 +61,13 @@ func TestAccHostnameBindings_applyWaitsTwoDelaysAndImports(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.needsEmulator(t)
-	const n, delay = 60, 4 * time.Second
+	// Timed from the first upload, with a delay long beside Terraform's own
+	// time, which grows on a loaded machine.
+	const n, delay = 60, 6 * time.Second
 	env.emu.SetDelay(delay)
 	certs := []string{"c0", "c1", "c2"}
 	f := newBindingFixture(t, env, certs...)
 	cfg := pluralConfig(f, upTo(n), certs, false, "")
-	var start time.Time
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy: func(*terraform.State) error {
@@ -77,7 +78,7 @@ func TestAccHostnameBindings_applyWaitsTwoDelaysAndImports(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() { env.resetCounts(); start = time.Now() },
+				PreConfig: func() { env.resetCounts() },
 				Config:    cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("cfaop_hostname_bindings.all", tfjsonpath.New("id"), knownvalue.StringExact(env.zoneID)),
@@ -85,7 +86,7 @@ func TestAccHostnameBindings_applyWaitsTwoDelaysAndImports(t *testing.T) {
 					statecheck.ExpectKnownValue("cfaop_hostname_bindings.all", tfjsonpath.New("bindings"), knownvalue.MapSizeExact(n)),
 				},
 				Check: func(*terraform.State) error {
-					took := time.Since(start)
+					took := sinceFirstUpload(env)
 					puts := env.count(putHostnames)
 					t.Logf("apply of %d hostnames over %d certificates, delay %s: %s (%.2f delays), %d association PUTs",
 						n, len(certs), delay, took.Round(10*time.Millisecond), float64(took)/float64(delay), puts)
