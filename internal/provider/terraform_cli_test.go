@@ -32,7 +32,7 @@ func cliProviderBinary() (string, error) {
 		}
 		bin := filepath.Join(cliBuildDir, "terraform-provider-cfaop")
 		// Without DWARF (-w), which nothing reads and which is about half of the link.
-		build := exec.Command("go", "build", "-ldflags", "-w "+linkShortPolls, "-o", bin, ".")
+		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-w "+linkShortPolls, "-o", bin, ".")
 		build.Dir = filepath.Join("..", "..")
 		if out, err := build.CombinedOutput(); err != nil {
 			cliBuildErr = fmt.Errorf("go build of the provider: %w\n%s", err, out)

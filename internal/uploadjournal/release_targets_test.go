@@ -99,7 +99,7 @@ func TestReleaseTargetsCompile(t *testing.T) {
 			if !slices.Contains(supported, target.goos+"/"+target.goarch) {
 				t.Skipf("Go does not support %s/%s, so goreleaser builds nothing for it", target.goos, target.goarch)
 			}
-			vet := exec.Command(goTool, "vet", ".")
+			vet := exec.Command(goTool, "vet", "-trimpath", ".")
 			vet.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+target.goos, "GOARCH="+target.goarch)
 			if target.goarm != "" {
 				vet.Env = append(vet.Env, "GOARM="+target.goarm)
