@@ -513,7 +513,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	fault, faulted := s.faults.take(r.Method, r.URL.Path)
+	fault, faulted := s.faults.take(r.Method, r.URL.Path, body)
 	s.mu.Unlock()
 	answer := func(w http.ResponseWriter) {
 		s.answerAPI(w, r, rt, params, allowed, apiPath, body, bodyErr)

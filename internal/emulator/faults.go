@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -35,6 +36,15 @@ type Faults struct {
 
 	rng      *rand.Rand
 	injected map[string]int // fault kind -> requests it was applied to
+	// inARow counts, by request (method, path and body), the faults met in a
+	// row by identical requests: a client's retries (see Fault.MaxInARow).
+	inARow map[requestKey]int
+}
+
+// requestKey identifies a request and its identical repeats.
+type requestKey struct {
+	method, path string
+	body         uint64 // FNV-1a of the body
 }
 
 // Fault describes how to fail requests that match Method and PathContains.
@@ -82,6 +92,17 @@ type Fault struct {
 	// Skip lets the first Skip matching requests through before the fault
 	// applies: Skip 2 with Method POST fails the third POST.
 	Skip int `json:"skip"`
+	// BodyContains matches when the request body contains it: one
+	// certificate's upload, say, among concurrent uploads to the same path.
+	BodyContains string `json:"body_contains"`
+	// MaxInARow, for a probabilistic fault, lets an identical request (same
+	// method, path and body: a client's retry) through once it met this
+	// many faults in a row; 0 means no limit. Without it, a fault that fails
+	// a share of requests fails some request on every try now and then, and
+	// a run's outcome depends on the draw; with it, a fault is as transient
+	// as the client's retries are patient, so a client with more tries than
+	// MaxInARow always gets through.
+	MaxInARow int `json:"max_in_a_row"`
 	// Notify, when set, receives an event each time the fault is applied:
 	// for AfterApply once the change is made, otherwise before any Hang.
 	// Sends never block (an event is dropped when the channel is full).
@@ -120,6 +141,7 @@ func (s *Server) SetFaults(f Faults) {
 	}
 	f.rng = seededRand(f.Seed)
 	f.injected = map[string]int{}
+	f.inARow = map[requestKey]int{}
 	s.faults = f
 }
 
@@ -161,13 +183,25 @@ func (ft Fault) Kind() string {
 }
 
 // take consumes the first fault matching the request. Callers hold s.mu.
-func (f *Faults) take(method, path string) (Fault, bool) {
+func (f *Faults) take(method, path string, body []byte) (Fault, bool) {
+	if len(f.FailNext) == 0 {
+		return Fault{}, false
+	}
+	h := fnv.New64a()
+	_, _ = h.Write(body)
+	key := requestKey{method: method, path: path, body: h.Sum64()}
 	for i := range f.FailNext {
 		ft := &f.FailNext[i]
 		if ft.Method != "" && !strings.EqualFold(ft.Method, method) {
 			continue
 		}
 		if ft.PathContains != "" && !strings.Contains(path, ft.PathContains) {
+			continue
+		}
+		if ft.BodyContains != "" && !bytes.Contains(body, []byte(ft.BodyContains)) {
+			continue
+		}
+		if ft.Probability > 0 && ft.MaxInARow > 0 && f.inARow[key] >= ft.MaxInARow {
 			continue
 		}
 		if ft.Skip > 0 {
@@ -194,8 +228,13 @@ func (f *Faults) take(method, path string) (Fault, bool) {
 			f.injected = map[string]int{}
 		}
 		f.injected[out.Kind()]++
+		if f.inARow == nil {
+			f.inARow = map[requestKey]int{}
+		}
+		f.inARow[key]++
 		return out, true
 	}
+	delete(f.inARow, key)
 	return Fault{}, false
 }
 
@@ -323,6 +362,8 @@ type faultsWire struct {
 		Probability  float64      `json:"probability"`
 		Burst        int          `json:"burst"`
 		Skip         int          `json:"skip"`
+		BodyContains string       `json:"body_contains"`
+		MaxInARow    int          `json:"max_in_a_row"`
 	} `json:"fail_next"`
 }
 
@@ -362,8 +403,8 @@ func parseFaults(body []byte) (Faults, error) {
 		if x.Probability < 0 || x.Probability > 1 || math.IsNaN(x.Probability) {
 			return Faults{}, fmt.Errorf("fail_next[%d]: probability must be from 0 to 1, got %v", i, x.Probability)
 		}
-		if x.Times < 0 || x.Burst < 0 || x.Skip < 0 {
-			return Faults{}, fmt.Errorf("fail_next[%d]: times, burst and skip must not be negative", i)
+		if x.Times < 0 || x.Burst < 0 || x.Skip < 0 || x.MaxInARow < 0 {
+			return Faults{}, fmt.Errorf("fail_next[%d]: times, burst, skip and max_in_a_row must not be negative", i)
 		}
 		if x.Truncate && (x.Reset || x.Status != 0) {
 			return Faults{}, fmt.Errorf("fail_next[%d]: truncate sends the real answer cut short; it cannot be combined with reset or status", i)
@@ -371,7 +412,7 @@ func parseFaults(body []byte) (Faults, error) {
 		f.FailNext = append(f.FailNext, Fault{
 			Method: x.Method, PathContains: x.PathContains, Status: x.Status, RetryAfter: x.RetryAfter,
 			AfterApply: x.AfterApply, Reset: x.Reset, Truncate: x.Truncate, Hang: time.Duration(x.Hang), Times: x.Times,
-			Probability: x.Probability, Burst: x.Burst, Skip: x.Skip,
+			Probability: x.Probability, Burst: x.Burst, Skip: x.Skip, BodyContains: x.BodyContains, MaxInARow: x.MaxInARow,
 		})
 	}
 	return f, nil

@@ -23,7 +23,7 @@ func TestFaults_probabilityIsSeededAndPersistent(t *testing.T) {
 		out := make([]bool, 2000)
 		for i := range out {
 			s.mu.Lock()
-			_, out[i] = s.faults.take("GET", aopCertsPath)
+			_, out[i] = s.faults.take("GET", aopCertsPath, nil)
 			s.mu.Unlock()
 		}
 		return out
@@ -53,7 +53,7 @@ func TestFaults_timesLimitsAProbabilisticFault(t *testing.T) {
 	n := 0
 	for range 10 {
 		s.mu.Lock()
-		if _, ok := s.faults.take("GET", aopCertsPath); ok {
+		if _, ok := s.faults.take("GET", aopCertsPath, nil); ok {
 			n++
 		}
 		s.mu.Unlock()
@@ -69,17 +69,51 @@ func TestFaults_burst(t *testing.T) {
 	// The first draw is certain to hit; then the probability drops to almost
 	// nothing, so only the burst fails the following requests.
 	f := Faults{FailNext: []Fault{{Status: 429, RetryAfter: 1, Probability: 1, Burst: 4, Times: unlimited}}}
-	if _, ok := f.take("GET", "/"); !ok {
+	if _, ok := f.take("GET", "/", nil); !ok {
 		t.Fatal("the first request should start the burst")
 	}
 	f.FailNext[0].Probability = 1e-12
 	for i := 0; i < 3; i++ {
-		if ft, ok := f.take("GET", "/"); !ok || ft.Status != 429 {
+		if ft, ok := f.take("GET", "/", nil); !ok || ft.Status != 429 {
 			t.Fatalf("request %d of the burst was not failed", i+2)
 		}
 	}
-	if _, ok := f.take("GET", "/"); ok {
+	if _, ok := f.take("GET", "/", nil); ok {
 		t.Fatal("the burst lasted longer than 4 requests")
+	}
+}
+
+// MaxInARow lets an identical request through after that many faults in a
+// row, whatever the draw; a different body or path is another request, and
+// a request that got through starts its count again.
+func TestFaults_maxInARow(t *testing.T) {
+	t.Parallel()
+	f := Faults{FailNext: []Fault{{Status: 503, Probability: 1, MaxInARow: 2, Times: unlimited}}}
+	var got []bool
+	for _, body := range []string{"a", "a", "a", "b", "a", "a", "a"} {
+		_, ok := f.take("PUT", "/x", []byte(body))
+		got = append(got, ok)
+	}
+	if fmt.Sprint(got) != "[true true false true true true false]" {
+		t.Fatalf("applied %v, want the third identical request through, then two more faults", got)
+	}
+	if _, ok := f.take("PUT", "/y", []byte("a")); !ok {
+		t.Fatal("another path is another request")
+	}
+}
+
+// BodyContains picks one request among identical paths: one certificate's
+// upload among concurrent ones.
+func TestFaults_bodyContains(t *testing.T) {
+	t.Parallel()
+	f := Faults{FailNext: []Fault{{Method: "POST", BodyContains: "MIIB2", Status: 503, Times: 2}}}
+	var got []bool
+	for _, body := range []string{"MIIB1", "MIIB2", "MIIB3", "MIIB2", "MIIB2"} {
+		_, ok := f.take("POST", "/certs", []byte(body))
+		got = append(got, ok)
+	}
+	if fmt.Sprint(got) != "[false true false true false]" {
+		t.Fatalf("applied %v, want the first two requests whose body holds MIIB2", got)
 	}
 }
 
@@ -89,7 +123,7 @@ func TestFaults_skip(t *testing.T) {
 	f := Faults{FailNext: []Fault{{Method: "POST", Status: 502, Skip: 2, Times: 1}}}
 	var got []bool
 	for _, m := range []string{"POST", "GET", "POST", "POST", "POST"} {
-		_, ok := f.take(m, "/")
+		_, ok := f.take(m, "/", nil)
 		got = append(got, ok)
 	}
 	if fmt.Sprint(got) != "[false false false true false]" {
@@ -172,7 +206,7 @@ func TestFaults_adminMix(t *testing.T) {
 			{"method": "POST", "status": 503, "probability": 0.25},
 			{"status": 429, "retry_after": 1, "probability": 0.1, "burst": 3},
 			{"hang": "2s", "probability": 0.05},
-			{"method": "POST", "reset": true, "after_apply": true, "skip": 4},
+			{"method": "POST", "reset": true, "after_apply": true, "skip": 4, "body_contains": "MIIB", "max_in_a_row": 2},
 		},
 	})
 	if r.status != http.StatusOK {
@@ -182,7 +216,8 @@ func TestFaults_adminMix(t *testing.T) {
 	f := e.s.faults
 	e.s.mu.Unlock()
 	if f.Seed != 42 || len(f.FailNext) != 4 || f.FailNext[0].Times != unlimited || f.FailNext[3].Times != 1 ||
-		f.FailNext[1].Burst != 3 || f.FailNext[2].Hang != 2*time.Second || f.FailNext[3].Skip != 4 {
+		f.FailNext[1].Burst != 3 || f.FailNext[2].Hang != 2*time.Second || f.FailNext[3].Skip != 4 ||
+		f.FailNext[3].BodyContains != "MIIB" || f.FailNext[3].MaxInARow != 2 {
 		t.Fatalf("faults %+v", f)
 	}
 	e.do(http.MethodPost, "/__emulator/faults", `{"fail_next":[{"probability":1.5}]}`).fails(t, 400, codeInvalidJSON, "probability must be from 0 to 1")
@@ -214,7 +249,7 @@ func FuzzParseFaults(f *testing.F) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		for range 10 {
-			s.faults.take("GET", aopCertsPath)
+			s.faults.take("GET", aopCertsPath, nil)
 		}
 	})
 }

@@ -198,12 +198,12 @@ func TestEmulator_FaultTake(t *testing.T) {
 	}}
 	want := []int{500, 500, 502}
 	for i, w := range want {
-		ft, ok := f.take("PUT", "/client/v4/zones/x/origin_tls_client_auth/hostnames")
+		ft, ok := f.take("PUT", "/client/v4/zones/x/origin_tls_client_auth/hostnames", nil)
 		if !ok || ft.Status != w {
 			t.Fatalf("request %d: got %+v %v, want status %d", i, ft, ok, w)
 		}
 	}
-	if _, ok := f.take("PUT", "/x"); ok || len(f.FailNext) != 0 {
+	if _, ok := f.take("PUT", "/x", nil); ok || len(f.FailNext) != 0 {
 		t.Fatalf("faults left: %+v", f.FailNext)
 	}
 	// SetFaults treats Times 0 as 1 and copies the slice.
@@ -214,10 +214,10 @@ func TestEmulator_FaultTake(t *testing.T) {
 	in := []Fault{{Status: 500}}
 	s.SetFaults(Faults{FailNext: in})
 	in[0].Status = 501
-	if _, ok := s.faults.take("GET", "/"); !ok {
+	if _, ok := s.faults.take("GET", "/", nil); !ok {
 		t.Fatal("a fault with Times 0 should apply once")
 	}
-	if _, ok := s.faults.take("GET", "/"); ok {
+	if _, ok := s.faults.take("GET", "/", nil); ok {
 		t.Fatal("a fault with Times 0 should apply only once")
 	}
 }

@@ -15,35 +15,51 @@ import (
 type Mix struct {
 	Name   string
 	Faults []emulator.Fault
+	// FailOneUpload also fails every try of one certificate's upload with a
+	// 503 before it is stored, so that the first apply fails for certain and
+	// the re-apply after a failed apply is exercised on every run.
+	FailOneUpload bool
 }
 
 // defaultRetries is the provider's default max_retries, which the suite's
 // configuration keeps.
 const defaultRetries = 4
 
+// uploadAttempts is how often the provider sends a certificate upload that
+// failed before it was stored (its uploadAttempts).
+const uploadAttempts = 3
+
 // Mixes are the fault mixes of the suite. Probabilities are per request;
 // the provider retries idempotent requests up to max_retries times and
-// reconciles uploads, so each mix is survivable with at most one re-apply.
+// reconciles uploads. Every fault is transient: it meets the same request
+// (a retry, with the same method, path and body) at most MaxInARow times in
+// a row, fewer than the provider's tries, so each mix converges in one apply
+// (two with FailOneUpload) whatever the order of concurrent requests. Without
+// the bound, a request now and then drew a fault on every try and a mix
+// failed on one run in a few dozen.
 func Mixes() []Mix {
-	before5xx := emulator.Fault{Status: 503, Probability: 0.2}
-	after5xx := emulator.Fault{Status: 502, AfterApply: true, Probability: 0.2}
-	resetBefore := emulator.Fault{Reset: true, Probability: 0.1}
-	resetAfter := emulator.Fault{Reset: true, AfterApply: true, Probability: 0.1}
+	transient := uploadAttempts - 1 // an upload's last try gets through
+	before5xx := emulator.Fault{Status: 503, Probability: 0.2, MaxInARow: transient}
+	after5xx := emulator.Fault{Status: 502, AfterApply: true, Probability: 0.2, MaxInARow: transient}
+	resetBefore := emulator.Fault{Reset: true, Probability: 0.1, MaxInARow: transient}
+	resetAfter := emulator.Fault{Reset: true, AfterApply: true, Probability: 0.1, MaxInARow: transient}
 	// A burst is one 429 shorter than the tries the provider makes by
 	// default (defaultRetries+1), so one burst never exhausts a request's
-	// retries even when no other request takes a share of it.
-	burst429 := emulator.Fault{Status: 429, RetryAfter: 1, Probability: 0.05, Burst: defaultRetries}
-	spike := emulator.Fault{Hang: 1500 * time.Millisecond, Probability: 0.15}
-	truncated := emulator.Fault{Truncate: true, Probability: 0.2}
+	// retries even when no other request takes a share of it; MaxInARow
+	// keeps a second burst from following it on the same request. 429s are
+	// retried for uploads too.
+	burst429 := emulator.Fault{Status: 429, RetryAfter: 1, Probability: 0.05, Burst: defaultRetries, MaxInARow: defaultRetries}
+	spike := emulator.Fault{Hang: 1500 * time.Millisecond, Probability: 0.15, MaxInARow: transient}
+	truncated := emulator.Fault{Truncate: true, Probability: 0.2, MaxInARow: transient}
 	scaled := func(f emulator.Fault, by float64) emulator.Fault { f.Probability *= by; return f }
 	return []Mix{
-		{"5xx before apply", []emulator.Fault{before5xx}},
-		{"5xx after apply", []emulator.Fault{after5xx}},
-		{"connection resets", []emulator.Fault{resetBefore, resetAfter}},
-		{"429 bursts", []emulator.Fault{burst429}},
-		{"latency spikes", []emulator.Fault{spike}},
-		{"truncated bodies", []emulator.Fault{truncated}},
-		{"all mixed", []emulator.Fault{
+		{Name: "5xx before apply", Faults: []emulator.Fault{before5xx}, FailOneUpload: true},
+		{Name: "5xx after apply", Faults: []emulator.Fault{after5xx}},
+		{Name: "connection resets", Faults: []emulator.Fault{resetBefore, resetAfter}},
+		{Name: "429 bursts", Faults: []emulator.Fault{burst429}},
+		{Name: "latency spikes", Faults: []emulator.Fault{spike}},
+		{Name: "truncated bodies", Faults: []emulator.Fault{truncated}},
+		{Name: "all mixed", Faults: []emulator.Fault{
 			scaled(before5xx, 0.4), scaled(after5xx, 0.4), scaled(resetBefore, 0.4), scaled(resetAfter, 0.4),
 			scaled(burst429, 0.5), scaled(spike, 0.5), scaled(truncated, 0.4),
 		}},

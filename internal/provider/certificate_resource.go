@@ -509,7 +509,7 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 			return found, nil
 		}
 		if attempt >= uploadAttempts {
-			return cfapi.Certificate{}, fmt.Errorf("%w (gave up after %d uploads; none was stored)", err, attempt)
+			return cfapi.Certificate{}, &uploadsNotStoredError{err: err, uploads: attempt}
 		}
 		if err := pause.For(ctx, delay); err != nil {
 			return cfapi.Certificate{}, err
@@ -517,6 +517,19 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 		delay *= 2
 	}
 }
+
+// uploadsNotStoredError is an upload given up after several tries, each
+// proved by a listing not to have been stored.
+type uploadsNotStoredError struct {
+	err     error // the last try's
+	uploads int
+}
+
+func (e *uploadsNotStoredError) Error() string {
+	return fmt.Sprintf("%v (gave up after %d uploads; none was stored)", e.err, e.uploads)
+}
+
+func (e *uploadsNotStoredError) Unwrap() error { return e.err }
 
 // adoptInterrupted reports whether to take over found, the certificate
 // Cloudflare already holds, because the upload journal shows that an earlier

@@ -30,6 +30,12 @@ func apiErrorDetail(attempt string, err error) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		hint = " The operation did not finish within its timeout; raise the resource's timeouts or check Cloudflare's status."
 	}
+	// The API error below is only the last try's answer.
+	var gaveUp *uploadsNotStoredError
+	if errors.As(err, &gaveUp) {
+		hint += fmt.Sprintf(" Terraform sent the upload %d times and, after each, found in the zone's list of certificates that Cloudflare "+
+			"had not stored it: nothing was created, so applying again is safe.", gaveUp.uploads)
+	}
 	if errors.As(err, &apiErr) {
 		return fmt.Sprintf("%s failed: Cloudflare answered %s.%s", attempt, apiCodes(err), hint)
 	}
