@@ -21,15 +21,16 @@ func TestFaultSuite_truncatedBindingBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Enough retries that ten cut-off answers in a row to one request are
-	// needed to fail it: at these rates the test proves the retry, not luck.
+	// Enough retries that a request is retried many times at these rates,
+	// and the faults stop short of them (MaxInARow): the test proves the
+	// retry, and never fails on a draw.
 	fx.Files["main.tf"] = strings.Replace(fx.Files["main.tf"], `max_backoff = "2s"`, "max_backoff = \"2s\"\n  max_retries = 10", 1)
 	ws := newWorkspace(t, lab, filepath.Join(t.TempDir(), "ws"), fx)
 
 	lab.Emu.ResetCounts()
 	lab.Emu.SetFaults(emulator.Faults{Seed: 13, FailNext: []emulator.Fault{
-		{Method: "PUT", PathContains: "/origin_tls_client_auth/hostnames", Truncate: true, Probability: 0.5},
-		{Method: "GET", Truncate: true, Probability: 0.3},
+		{Method: "PUT", PathContains: "/origin_tls_client_auth/hostnames", Truncate: true, Probability: 0.5, MaxInARow: 10},
+		{Method: "GET", Truncate: true, Probability: 0.3, MaxInARow: 10},
 	}})
 	start := time.Now()
 	out, code := ws.apply()
