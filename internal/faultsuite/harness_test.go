@@ -71,7 +71,14 @@ func newLab(t *testing.T, delay time.Duration) *originlab.Lab {
 	return lab
 }
 
+// TestMain: the Terraform processes the suite starts, and the providers they
+// start, run with one P (GOMAXPROCS=1) unless the environment says
+// otherwise, as in the provider package's tests: most of their CPU is
+// start-up, and idle Ps spin for work on cores the other processes keep busy.
 func TestMain(m *testing.M) {
+	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
+		_ = os.Setenv("GOMAXPROCS", "1")
+	}
 	code := m.Run()
 	if shared != nil {
 		_ = shared.Close()

@@ -80,6 +80,9 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 	}
 	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", ldflags, "-o", bin, ".")
 	build.Dir = o.RepoRoot
+	// A GOMAXPROCS the tests set for the Terraform processes they start is
+	// not meant for the build: an empty value is the default, all cores.
+	build.Env = append(os.Environ(), "GOMAXPROCS=")
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("build provider: %v\n%s", err, out)
 	}

@@ -34,6 +34,7 @@ func cliProviderBinary() (string, error) {
 		// Without DWARF (-w), which nothing reads and which is about half of the link.
 		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-w "+linkShortPolls, "-o", bin, ".")
 		build.Dir = filepath.Join("..", "..")
+		build.Env = append(os.Environ(), "GOMAXPROCS=") // all cores, whatever TestMain set for Terraform
 		if out, err := build.CombinedOutput(); err != nil {
 			cliBuildErr = fmt.Errorf("go build of the provider: %w\n%s", err, out)
 			return
@@ -43,8 +44,16 @@ func cliProviderBinary() (string, error) {
 	return cliBinary, cliBuildErr
 }
 
-// TestMain removes the provider binary the CLI tests built.
+// TestMain removes the provider binary the CLI tests built. The Terraform
+// processes the tests start run with one P (GOMAXPROCS=1) unless the
+// environment says otherwise: each spends most of its CPU starting up, and
+// with one P it starts no threads to spin for work that the machine's other
+// processes are already keeping its cores busy with. This process, which
+// serves the provider to them, keeps its own setting.
 func TestMain(m *testing.M) {
+	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
+		_ = os.Setenv("GOMAXPROCS", "1")
+	}
 	code := m.Run()
 	if cliBuildDir != "" {
 		_ = os.RemoveAll(cliBuildDir)
