@@ -1,10 +1,13 @@
 package faultsuite
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/emulator"
@@ -212,16 +215,33 @@ func NewFixture(zones map[string]string, shape Shape) (Fixture, error) {
 }
 
 // leaf makes a client certificate; key types alternate so that RSA (many
-// base64 lines per key), ECDSA and Ed25519 keys are all exercised.
+// base64 lines per key), ECDSA and Ed25519 keys are all exercised. The i-th
+// RSA key is made once and shared by the fixtures of the package's tests,
+// which each have their own emulator: generating RSA keys was most of the
+// CPU of the suite's own process.
 func leaf(cn string, i int) (testcerts.Pair, error) {
 	opts := []testcerts.Option{testcerts.WithCN(cn)}
 	switch i % 3 {
 	case 1:
-		opts = append(opts, testcerts.WithRSA(2048))
+		key, err := rsaKey(i)
+		if err != nil {
+			return testcerts.Pair{}, err
+		}
+		opts = append(opts, testcerts.WithKey(key))
 	case 2:
 		opts = append(opts, testcerts.WithEd25519())
 	}
 	return testcerts.Leaf(opts...)
+}
+
+var rsaKeys sync.Map // int -> func() (*rsa.PrivateKey, error)
+
+// rsaKey returns the i-th shared 2048-bit RSA key.
+func rsaKey(i int) (*rsa.PrivateKey, error) {
+	gen, _ := rsaKeys.LoadOrStore(i, sync.OnceValues(func() (*rsa.PrivateKey, error) {
+		return rsa.GenerateKey(rand.Reader, 2048)
+	}))
+	return gen.(func() (*rsa.PrivateKey, error))()
 }
 
 // StateResource is one resource instance from `terraform show -json`.

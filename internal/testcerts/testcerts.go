@@ -52,6 +52,7 @@ type config struct {
 	eku       []x509.ExtKeyUsage
 	isCA      bool
 	dnsNames  []string
+	key       crypto.Signer
 }
 
 // Option changes a certificate made by NewLeaf or MustLeaf.
@@ -76,6 +77,10 @@ func WithRSA(bits int) Option { return func(c *config) { c.kind, c.rsaBits = key
 func WithECDSA(curve elliptic.Curve) Option {
 	return func(c *config) { c.kind, c.curve = keyECDSA, curve }
 }
+
+// WithKey uses key instead of generating one, e.g. an RSA key that several
+// certificates share because generating it is slow.
+func WithKey(key crypto.Signer) Option { return func(c *config) { c.key = key } }
 
 // WithEd25519 uses an Ed25519 key.
 func WithEd25519() Option { return func(c *config) { c.kind = keyEd25519 } }
@@ -221,6 +226,9 @@ func create(c config) (Pair, error) {
 }
 
 func generateKey(c config) (crypto.Signer, error) {
+	if c.key != nil {
+		return c.key, nil
+	}
 	var key crypto.Signer
 	var err error
 	switch c.kind {

@@ -251,3 +251,17 @@ func assertConsistent(t *testing.T, p Pair) {
 		t.Error("Key does not match Cert")
 	}
 }
+
+// WithKey signs with the given key: two certificates share it, and stay two
+// certificates.
+func TestWithKey(t *testing.T) {
+	t.Parallel()
+	a := NewLeaf(t, WithRSA(2048))
+	b := NewLeaf(t, WithKey(a.Key), WithCN("b.example.com"))
+	if b.Key != a.Key || b.KeyPEM != a.KeyPEM {
+		t.Fatal("WithKey did not use the given key")
+	}
+	if b.CertPEM == a.CertPEM || !a.Cert.PublicKey.(*rsa.PublicKey).Equal(b.Cert.PublicKey) {
+		t.Fatal("the second certificate should differ from the first and hold the same public key")
+	}
+}
