@@ -233,13 +233,15 @@ func FuzzParseFaults(f *testing.F) {
 	f.Add(`{"fail_next":[{"times":-1}]}`)
 	f.Add(`{"fail_next":[{"method":"PUT","truncate":true,"probability":0.5}]}`)
 	f.Add(`{"fail_next":[{"truncate":true,"reset":true}]}`)
+	f.Add(`{"fail_next":[{"status":503,"probability":1,"max_in_a_row":2,"body_contains":"x"}]}`)
+	f.Add(`{"fail_next":[{"max_in_a_row":-1}]}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		faults, err := parseFaults([]byte(body))
 		if err != nil {
 			return
 		}
 		for _, ft := range faults.FailNext {
-			if ft.Probability < 0 || ft.Probability > 1 || ft.Times < 0 || ft.Burst < 0 || ft.Skip < 0 ||
+			if ft.Probability < 0 || ft.Probability > 1 || ft.Times < 0 || ft.Burst < 0 || ft.Skip < 0 || ft.MaxInARow < 0 ||
 				(ft.Truncate && (ft.Reset || ft.Status != 0)) {
 				t.Fatalf("accepted %+v from %s", ft, body)
 			}
@@ -248,8 +250,8 @@ func FuzzParseFaults(f *testing.F) {
 		s.SetFaults(faults)
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		for range 10 {
-			s.faults.take("GET", aopCertsPath, nil)
+		for i := range 10 {
+			s.faults.take("GET", aopCertsPath, []byte{byte(i % 2), 'x'})
 		}
 	})
 }
