@@ -141,7 +141,6 @@ func (s *Server) SetFaults(f Faults) {
 	}
 	f.rng = seededRand(f.Seed)
 	f.injected = map[string]int{}
-	f.inARow = map[requestKey]int{}
 	s.faults = f
 }
 

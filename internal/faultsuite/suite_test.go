@@ -38,8 +38,8 @@ const uploadAttempts = 3
 // (a retry, with the same method, path and body) at most MaxInARow times in
 // a row, fewer than the provider's tries, so each mix converges in one apply
 // (two with FailOneUpload) whatever the order of concurrent requests. Without
-// the bound, a request now and then drew a fault on every try and a mix
-// failed on one run in a few dozen.
+// the bound, a request now and then drew a fault on every try, and whether a
+// mix converged depended on the draw.
 func Mixes() []Mix {
 	transient := uploadAttempts - 1 // an upload's last try gets through
 	before5xx := emulator.Fault{Status: 503, Probability: 0.2, MaxInARow: transient}
@@ -217,8 +217,8 @@ func NewFixture(zones map[string]string, shape Shape) (Fixture, error) {
 // leaf makes a client certificate; key types alternate so that RSA (many
 // base64 lines per key), ECDSA and Ed25519 keys are all exercised. The i-th
 // RSA key is made once and shared by the fixtures of the package's tests,
-// which each have their own emulator: generating RSA keys was most of the
-// CPU of the suite's own process.
+// which each have their own emulator: generating RSA keys under the race
+// detector was the largest part of the suite process's own CPU.
 func leaf(cn string, i int) (testcerts.Pair, error) {
 	opts := []testcerts.Option{testcerts.WithCN(cn)}
 	switch i % 3 {
