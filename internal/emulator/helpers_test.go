@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -123,6 +124,11 @@ func (e *testEnv) send(client *http.Client, method, path string, body any, heade
 }
 
 func (e *testEnv) trySend(client *http.Client, method, path string, body any, headers map[string]string) (*http.Response, []byte, error) {
+	return e.trySendContext(context.Background(), client, method, path, body, headers)
+}
+
+// trySendContext is trySend with a context the caller can cancel.
+func (e *testEnv) trySendContext(ctx context.Context, client *http.Client, method, path string, body any, headers map[string]string) (*http.Response, []byte, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -135,7 +141,7 @@ func (e *testEnv) trySend(client *http.Client, method, path string, body any, he
 		}
 		rd = bytes.NewReader(buf)
 	}
-	req, err := http.NewRequest(method, e.url(path), rd)
+	req, err := http.NewRequestWithContext(ctx, method, e.url(path), rd)
 	if err != nil {
 		e.t.Fatalf("new request: %v", err)
 	}
