@@ -20,14 +20,19 @@ import (
 )
 
 // The secret scan matrix: every credential and key variant under every log
-// setting, each cell one scenario through the Terraform CLI against its own
-// emulator (create, refresh, update, import, rotation, a mismatched key, a
-// 1406, a 403, a lost upload response, destroy), scanning everything the run
-// wrote for every secret it used.
+// setting (4 × 4 combinations), through the Terraform CLI. One run per log
+// setting holds all four credential and key variants, each a certificate of
+// its own behind its own provider configuration, against its own emulator:
+// create, refresh, update, import, rotation, a mismatched key, a 1406, a
+// 403, a lost upload response, destroy. Everything the run wrote is scanned
+// for every secret it used. A log setting is per process, so it needs a run
+// of its own; the variants are per resource, so they share one: a secret
+// that one variant leaks shows in the run whatever else it holds, and the
+// four runs make a sixth of the Terraform processes that sixteen did.
 
 // credentialVariant says how the key reaches the provider and how the
-// provider authenticates. The four cells cover private_key, private_key_wo,
-// api_token and api_key + email.
+// provider authenticates. The four cover private_key, private_key_wo,
+// api_token and api_key + email; name is the resource's name.
 type credentialVariant struct {
 	name      string
 	writeOnly bool // private_key_wo (else private_key, stored in state)
@@ -35,15 +40,15 @@ type credentialVariant struct {
 }
 
 var credentialVariants = []credentialVariant{
-	{"private_key+api_token", false, false},
-	{"private_key_wo+api_token", true, false},
-	{"private_key+api_key", false, true},
-	{"private_key_wo+api_key", true, true},
+	{"private_key_api_token", false, false},
+	{"private_key_wo_api_token", true, false},
+	{"private_key_api_key", false, true},
+	{"private_key_wo_api_key", true, true},
 }
 
 // logVariant is a log setting; marks are strings its log must hold, so a
 // setting that logs nothing cannot pass for a clean one, and absent are
-// strings it must not hold, so that a subsystem's cell is that subsystem's.
+// strings it must not hold, so that a subsystem's run is that subsystem's.
 type logVariant struct {
 	name   string
 	env    []string
@@ -67,10 +72,10 @@ var logVariants = []logVariant{
 		marks: []string{"sdk.proto", "Received request", "ignoring TF_LOG_SDK_PROTO_DATA_DIR"}, absent: []string{"sdk.framework"}},
 }
 
-// matrixMainTF is one zone certificate, a duplicate of it switched on by
-// var.duplicate (to provoke a 1406), and credentials in ephemeral variables,
-// which no plan or state keeps. The key variable is ephemeral too for
-// private_key_wo; private_key is stored in state, so its value cannot be.
+// matrixMainTF: credentials in ephemeral variables, which no plan or state
+// keeps, and a provider configuration for each way to authenticate. The
+// keys for private_key_wo are ephemeral too; private_key is stored in
+// state, so its values cannot be.
 const matrixMainTF = `terraform {
   required_providers {
     cfaop = { source = "cfaop/cfaop" }
@@ -79,29 +84,43 @@ const matrixMainTF = `terraform {
 
 variable "api_token" {
   type      = string
-  default   = null
   sensitive = true
   ephemeral = true
 }
 variable "api_key" {
   type      = string
-  default   = null
   sensitive = true
   ephemeral = true
 }
 variable "email" {
   type      = string
-  default   = null
+  sensitive = true
+  ephemeral = true
+}
+variable "keys" {
+  type      = map(string)
+  sensitive = true
+}
+variable "keys_wo" {
+  type      = map(string)
   sensitive = true
   ephemeral = true
 }
 variable "zone_id" { type = string }
-variable "certificate" { type = string }
+variable "certificates" { type = map(string) }
 variable "key_version" { type = number }
-variable "duplicate" { type = bool }
+variable "duplicate" { type = string }
+variable "delete_timeout" { type = string }
 
 provider "cfaop" {
+  alias       = "api_token"
   api_token   = var.api_token
+  max_backoff = "1s"
+  max_retries = 1
+}
+
+provider "cfaop" {
+  alias       = "api_key"
   api_key     = var.api_key
   email       = var.email
   max_backoff = "1s"
@@ -109,64 +128,70 @@ provider "cfaop" {
 }
 `
 
-const matrixKeyTF = `variable "key" {
-  type      = string
-  sensitive = true
-}
-
-variable "delete_timeout" {
-  type = string
-}
-
-resource "cfaop_zone_certificate" "c" {
+// matrixResourceTF is one variant's certificate and a duplicate of it that
+// var.duplicate switches on by naming the variant (to provoke a 1406). %[1]s is the variant,
+// %[2]s its provider configuration.
+const matrixResourceTF = `
+resource "cfaop_zone_certificate" "%[1]s" {
+  provider    = cfaop.%[2]s
   zone_id     = var.zone_id
-  certificate = var.certificate
-  private_key = var.key
+  certificate = var.certificates["%[1]s"]
+  private_key = var.keys["%[1]s"]
   timeouts {
     delete = var.delete_timeout
   }
 }
 
-resource "cfaop_zone_certificate" "dup" {
-  count       = var.duplicate ? 1 : 0
+resource "cfaop_zone_certificate" "%[1]s_dup" {
+  provider    = cfaop.%[2]s
+  count       = var.duplicate == "%[1]s" ? 1 : 0
   zone_id     = var.zone_id
-  certificate = var.certificate
-  private_key = var.key
+  certificate = var.certificates["%[1]s"]
+  private_key = var.keys["%[1]s"]
 }
 `
 
-const matrixKeyWOTF = `variable "key" {
-  type      = string
-  sensitive = true
-  ephemeral = true
-}
-
-variable "delete_timeout" {
-  type = string
-}
-
-resource "cfaop_zone_certificate" "c" {
+const matrixResourceWOTF = `
+resource "cfaop_zone_certificate" "%[1]s" {
+  provider               = cfaop.%[2]s
   zone_id                = var.zone_id
-  certificate            = var.certificate
-  private_key_wo         = var.key
+  certificate            = var.certificates["%[1]s"]
+  private_key_wo         = var.keys_wo["%[1]s"]
   private_key_wo_version = var.key_version
 }
 
-resource "cfaop_zone_certificate" "dup" {
-  count                  = var.duplicate ? 1 : 0
+resource "cfaop_zone_certificate" "%[1]s_dup" {
+  provider               = cfaop.%[2]s
+  count                  = var.duplicate == "%[1]s" ? 1 : 0
   zone_id                = var.zone_id
-  certificate            = var.certificate
-  private_key_wo         = var.key
+  certificate            = var.certificates["%[1]s"]
+  private_key_wo         = var.keys_wo["%[1]s"]
   private_key_wo_version = var.key_version
 }
 `
 
-// matrixTotals adds up the cells for the summary line.
+// matrixResourcesTF is every variant's certificate.
+func matrixResourcesTF() string {
+	var b strings.Builder
+	for _, cv := range credentialVariants {
+		tmpl, provider := matrixResourceTF, "api_token"
+		if cv.writeOnly {
+			tmpl = matrixResourceWOTF
+		}
+		if cv.legacyKey {
+			provider = "api_key"
+		}
+		fmt.Fprintf(&b, tmpl, cv.name, provider)
+	}
+	return b.String()
+}
+
+// matrixTotals adds up the runs for the summary line.
 type matrixTotals struct {
-	mu                          sync.Mutex
-	cells, sources, ops, needle int
-	bytes                       int
-	hits                        int
+	mu                         sync.Mutex
+	runs, sources, ops, needle int
+	bytes                      int
+	hits                       int
 }
 
 func TestSecrets_matrix(t *testing.T) {
@@ -174,51 +199,58 @@ func TestSecrets_matrix(t *testing.T) {
 	lab := newLab(t, 0)
 	start := time.Now()
 	totals := &matrixTotals{}
-	pairs := newMatrixPairs()
-	defer func() {
-		t.Logf("secret scan matrix: %d cells (%d credential variants × %d log variants), %d operations per cell, "+
-			"%d sources scanned in all (%d bytes) for %d needles in all: %d hits, in %s",
-			totals.cells, len(credentialVariants), len(logVariants), totals.ops/max(totals.cells, 1),
-			totals.sources, totals.bytes, totals.needle, totals.hits, time.Since(start).Round(time.Second))
-	}()
-	// A cell spends most of its time waiting on Terraform and on the
-	// provider's status polls, not on the CPU, so cells run matrixCells at a
-	// time rather than t.Parallel's default of one per core. Each has its own
-	// emulator and directory: they share nothing.
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, matrixCells)
+	pairs, err := newMatrixPairs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A cleanup, not a defer: it runs once the parallel runs are done.
+	t.Cleanup(func() {
+		t.Logf("secret scan matrix: %d combinations (%d credential and key variants × %d log variants) in %d runs, "+
+			"%d operations per run, %d sources scanned in all (%d bytes) for %d needles in all: %d hits, in %s",
+			totals.runs*len(credentialVariants), len(credentialVariants), len(logVariants), totals.runs,
+			totals.ops/max(totals.runs, 1), totals.sources, totals.bytes, totals.needle, totals.hits,
+			time.Since(start).Round(time.Second))
+	})
+	// Each run has its own emulator and directory: they share nothing.
+	for _, lv := range logVariants {
+		t.Run(lv.name, func(t *testing.T) {
+			t.Parallel()
+			runSecretMatrix(t, lab.Workspace, lv, pairs, totals)
+		})
+	}
+}
+
+// matrixPairs are the certificates and keys every run uses, by variant: RSA,
+// so that every key has many base64 lines, on the package's shared keys
+// (generating RSA keys under the race detector was the largest part of the
+// suite process's own CPU). Thirteen keys, one per certificate: a hit names
+// the key, so it names the variant.
+type matrixPairs struct {
+	first, rotated, lost map[string]testcerts.Pair
+	stranger             testcerts.Pair
+}
+
+func newMatrixPairs() (matrixPairs, error) {
+	mp := matrixPairs{first: map[string]testcerts.Pair{}, rotated: map[string]testcerts.Pair{}, lost: map[string]testcerts.Pair{}}
+	n := 0
+	pair := func(cn string) (testcerts.Pair, error) {
+		key, err := rsaKey(1 + 3*n) // the indices leaf uses for RSA
+		n++
+		if err != nil {
+			return testcerts.Pair{}, err
+		}
+		return testcerts.Leaf(testcerts.WithKey(key), testcerts.WithCN(cn))
+	}
+	var err error
 	for _, cv := range credentialVariants {
-		for _, lv := range logVariants {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				slots <- struct{}{}
-				defer func() { <-slots }()
-				t.Run(cv.name+"/"+lv.name, func(t *testing.T) { runSecretCell(t, lab.Workspace, cv, lv, pairs, totals) })
-			}()
+		for what, m := range map[string]map[string]testcerts.Pair{"first": mp.first, "rotated": mp.rotated, "lost": mp.lost} {
+			if m[cv.name], err = pair(what + "." + strings.ReplaceAll(cv.name, "_", "-") + "." + Zones[0]); err != nil {
+				return mp, err
+			}
 		}
 	}
-	wg.Wait()
-}
-
-// matrixCells is how many cells run at once.
-const matrixCells = 8
-
-// matrixPairs are the certificates and keys every cell uses: RSA, so that
-// every key has many base64 lines. Made once for all cells, which share
-// nothing else (each has its own emulator and directory): generating RSA
-// keys under the race detector was the largest part of this test's own CPU.
-type matrixPairs struct {
-	first, rotated, lost, stranger testcerts.Pair
-}
-
-func newMatrixPairs() matrixPairs {
-	return matrixPairs{
-		first:    testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("first."+Zones[0])),
-		rotated:  testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("rotated."+Zones[0])),
-		lost:     testcerts.MustLeaf(testcerts.WithRSA(2048), testcerts.WithCN("lost."+Zones[0])),
-		stranger: testcerts.MustLeaf(testcerts.WithRSA(2048)),
-	}
+	mp.stranger, err = pair("stranger." + Zones[0])
+	return mp, err
 }
 
 // secret is a random string that no output may contain.
@@ -228,7 +260,7 @@ func secret(prefix string, n int) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originlab.Workspace, error), cv credentialVariant, lv logVariant, pairs matrixPairs, totals *matrixTotals) {
+func runSecretMatrix(t *testing.T, newWS func(string, map[string]string) (*originlab.Workspace, error), lv logVariant, pairs matrixPairs, totals *matrixTotals) {
 	var emuLog strings.Builder
 	var emuLogMu sync.Mutex
 	creds := map[string]string{
@@ -255,10 +287,6 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 	root := strings.TrimSuffix(base, emulator.APIPrefix)
 	zoneID := emu.ZoneID(Zones[0])
 
-	keyTF := matrixKeyTF
-	if cv.writeOnly {
-		keyTF = matrixKeyWOTF
-	}
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, "ws")
 	logPath := filepath.Join(tmp, "terraform.log")
@@ -266,34 +294,51 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 	if err := os.MkdirAll(protoDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	ows, err := newWS(dir, map[string]string{"main.tf": matrixMainTF, "key.tf": keyTF})
+	ows, err := newWS(dir, map[string]string{"main.tf": matrixMainTF, "certificates.tf": matrixResourcesTF()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ws := &workspace{Workspace: ows, t: t}
 	setCreds := func(token, key string) {
 		ws.Env = []string{"CLOUDFLARE_BASE_URL=" + base, "CLOUDFLARE_API_TOKEN=", "CFAOP_GLOBAL_CA_URL=" + root + emulator.CAPath,
-			"TF_LOG_PATH=" + logPath}
+			"TF_LOG_PATH=" + logPath, "TF_VAR_api_token=" + token, "TF_VAR_api_key=" + key, "TF_VAR_email=" + creds["email"]}
 		ws.Env = append(ws.Env, lv.env...)
 		if lv.protoData {
 			ws.Env = append(ws.Env, "TF_LOG_SDK_PROTO_DATA_DIR="+protoDir)
 		}
-		if cv.legacyKey {
-			ws.Env = append(ws.Env, "TF_VAR_api_key="+key, "TF_VAR_email="+creds["email"])
-		} else {
-			ws.Env = append(ws.Env, "TF_VAR_api_token="+token)
-		}
 	}
 	setCreds(creds["api_token"], creds["api_key"])
 
-	first, rotated, lost, stranger := pairs.first, pairs.rotated, pairs.lost, pairs.stranger
-	firstPKCS1 := testcerts.PKCS1(t, first)
+	// vars gives every variant the certificate of set and its key, or
+	// keyFor's key when keyFor is set.
 	deleteTimeout := "20m"
-	vars := func(p testcerts.Pair, key string, version int, duplicate bool) map[string]any {
-		return map[string]any{"zone_id": zoneID, "certificate": p.CertPEM, "key": key, "key_version": version, "duplicate": duplicate,
-			"delete_timeout": deleteTimeout}
+	keyFor := func(p testcerts.Pair) string { return p.KeyPEM }
+	vars := func(set map[string]testcerts.Pair, version int, duplicate string) map[string]any {
+		certs, keys, keysWO := map[string]string{}, map[string]string{}, map[string]string{}
+		for _, cv := range credentialVariants {
+			certs[cv.name] = set[cv.name].CertPEM
+			if cv.writeOnly {
+				keysWO[cv.name] = keyFor(set[cv.name])
+			} else {
+				keys[cv.name] = keyFor(set[cv.name])
+			}
+		}
+		return map[string]any{"zone_id": zoneID, "certificates": certs, "keys": keys, "keys_wo": keysWO,
+			"key_version": version, "duplicate": duplicate, "delete_timeout": deleteTimeout}
 	}
-	ws.setVars(vars(first, first.KeyPEM, 1, false))
+	ws.setVars(vars(pairs.first, 1, ""))
+	// stored: every key configured as private_key in this run, in every
+	// encoding, which state and plans hold by design.
+	stored := map[string]bool{}
+	for _, cv := range credentialVariants {
+		if cv.writeOnly {
+			continue
+		}
+		stored[testcerts.PKCS1(t, pairs.first[cv.name])] = true
+		for _, set := range []map[string]testcerts.Pair{pairs.first, pairs.rotated, pairs.lost} {
+			stored[set[cv.name].KeyPEM] = true
+		}
+	}
 
 	sources := map[string]string{}
 	ops := 0
@@ -314,7 +359,18 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 			}
 		}
 	}
+	// expectEach wants want once per variant at least.
+	expectEach := func(name, out, want string) {
+		t.Helper()
+		if n := strings.Count(out, want); n < len(credentialVariants) {
+			t.Fatalf("%s: the output has %q %d times, want one per variant (%d):\n%s", name, want, n, len(credentialVariants), errorLines(out))
+		}
+	}
 	apply := []string{"apply", "-input=false", "-auto-approve", "-no-color"}
+	addrs := make([]string, 0, len(credentialVariants))
+	for _, cv := range credentialVariants {
+		addrs = append(addrs, "cfaop_zone_certificate."+cv.name)
+	}
 
 	step("init", 0, "init", "-input=false", "-no-color")
 
@@ -322,70 +378,78 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 	step("plan", 0, "plan", "-input=false", "-no-color", "-out=create.tfplan")
 	planJSON := step("show plan", 0, "show", "-json", "-no-color", "create.tfplan")
 	delete(sources, "output of show plan")
-	sources["plan JSON"] = planJSONToScan(t, planJSON, cv.writeOnly)
+	sources["plan JSON"] = planJSONToScan(t, planJSON, stored)
 	step("apply", 0, "apply", "-input=false", "-no-color", "create.tfplan")
 
 	ops++ // refresh: an empty plan
 	step("refresh", 0, "plan", "-input=false", "-no-color", "-detailed-exitcode")
 
-	ops++ // update in place: the write-only version, or the timeouts with the key in another encoding
-	if cv.writeOnly {
-		ws.setVars(vars(first, first.KeyPEM, 2, false))
-	} else {
-		// A re-encoded key alone plans nothing (same key); the timeouts
-		// change makes it an update that carries the key through apply.
-		deleteTimeout = "21m"
-		ws.setVars(vars(first, firstPKCS1, 1, false))
-	}
-	expect("update", step("update", 0, apply...), "1 changed, 0 destroyed")
+	ops++ // update in place: for private_key_wo the version; for private_key
+	// the timeouts, with the key in another encoding. A re-encoded key alone
+	// plans nothing (same key); the timeouts change makes it an update that
+	// carries the key through apply.
+	deleteTimeout = "21m"
+	keyFor = func(p testcerts.Pair) string { return testcerts.PKCS1(t, p) }
+	ws.setVars(vars(pairs.first, 2, ""))
+	expect("update", step("update", 0, apply...), fmt.Sprintf("%d changed, 0 destroyed", len(credentialVariants)))
+	keyFor = func(p testcerts.Pair) string { return p.KeyPEM }
 
-	ops++ // import into an empty address
+	ops++ // import into empty addresses
 	stateJSON := step("show state", 0, "show", "-json", "-no-color")
 	delete(sources, "output of show state")
-	sources["state JSON"] = stateJSON
-	if !cv.writeOnly {
-		sources["state JSON"] = withoutKeyAttributes(t, stateJSON)
-	}
+	sources["state JSON"] = withoutKeyAttributes(t, stateJSON, stored)
 	resources, err := ParseState([]byte(stateJSON))
-	if err != nil || len(resources) != 1 {
+	if err != nil || len(resources) != len(credentialVariants) {
 		t.Fatalf("state before import: %d resources, %v", len(resources), err)
 	}
-	id := str(resources[0].Values, "id")
-	step("state rm", 0, "state", "rm", "-no-color", "cfaop_zone_certificate.c")
-	step("import", 0, "import", "-input=false", "-no-color", "cfaop_zone_certificate.c", zoneID+"/"+id)
+	step("state rm", 0, append([]string{"state", "rm", "-no-color"}, addrs...)...)
+	for _, r := range resources {
+		step("import "+r.Address, 0, "import", "-input=false", "-no-color", r.Address, zoneID+"/"+str(r.Values, "id"))
+	}
 
-	ops++ // rotation: a new certificate and key replace the old ones
-	ws.setVars(vars(rotated, rotated.KeyPEM, 3, false))
-	expect("rotate", step("rotate", 0, apply...), "1 added, 0 changed, 1 destroyed")
+	ops++ // rotation: new certificates and keys replace the old ones
+	ws.setVars(vars(pairs.rotated, 3, ""))
+	expect("rotate", step("rotate", 0, apply...), fmt.Sprintf("%d added, 0 changed, %[1]d destroyed", len(credentialVariants)))
 
-	ops++ // a key that does not match the certificate: a plan-time error
-	ws.setVars(vars(rotated, stranger.KeyPEM, 3, false))
-	expect("mismatched key", step("mismatched key", 1, "plan", "-input=false", "-no-color"), "Private Key Does Not Match Certificate")
+	ops++ // keys that do not match their certificates: a plan-time error
+	keyFor = func(testcerts.Pair) string { return pairs.stranger.KeyPEM }
+	ws.setVars(vars(pairs.rotated, 3, ""))
+	expectEach("mismatched key", step("mismatched key", 1, "plan", "-input=false", "-no-color"), "Private Key Does Not Match Certificate")
+	keyFor = func(p testcerts.Pair) string { return p.KeyPEM }
 
 	ops++ // a 1406: the same certificate uploaded twice (found in the zone's
-	// listing at plan time, before the upload Cloudflare would refuse)
-	ws.setVars(vars(rotated, rotated.KeyPEM, 3, true))
-	expect("1406", step("1406", 1, apply...), "Certificate Already Uploaded")
-	ws.setVars(vars(rotated, rotated.KeyPEM, 3, false))
+	// listing at plan time, or refused by Cloudflare at apply when the
+	// original's refresh had not run yet). One variant at a time: the first
+	// plan-time error would keep the other variants from applying.
+	for _, cv := range credentialVariants {
+		ws.setVars(vars(pairs.rotated, 3, cv.name))
+		expect("1406", step("1406 "+cv.name, 1, apply...), "Certificate Already Uploaded", "cfaop_zone_certificate."+cv.name+"_dup[0]")
+	}
+	ws.setVars(vars(pairs.rotated, 3, ""))
 
 	ops++ // a 403: wrong credentials
 	setCreds(creds["wrong api_token"], creds["wrong api_key"])
 	expect("403", step("403", 1, "plan", "-input=false", "-no-color"), "10000")
 	setCreds(creds["api_token"], creds["api_key"])
 
-	ops++ // a lost response: the upload is stored, its answer never arrives
-	emu.SetFaults(emulator.Faults{FailNext: []emulator.Fault{{Method: http.MethodPost, PathContains: "/origin_tls_client_auth", AfterApply: true, Reset: true}}})
-	ws.setVars(vars(lost, lost.KeyPEM, 4, false))
-	step("lost response", 0, apply...)
-	if n := emu.InjectedFaults(); len(n) == 0 {
-		t.Fatal("lost response: the fault was never injected")
+	ops++ // a lost response: each upload is stored, its answer never arrives
+	var faults []emulator.Fault
+	for _, cv := range credentialVariants {
+		faults = append(faults, emulator.Fault{Method: http.MethodPost, PathContains: "/origin_tls_client_auth",
+			BodyContains: uniqueLine(pairs.lost, cv.name), AfterApply: true, Reset: true})
 	}
-	if n := liveCerts(emu.Snapshot()); n != 1 {
-		t.Fatalf("lost response: %d live certificates, want 1", n)
+	emu.SetFaults(emulator.Faults{FailNext: faults})
+	ws.setVars(vars(pairs.lost, 4, ""))
+	step("lost response", 0, apply...)
+	if n := emu.InjectedFaults()["reset after apply"]; n != len(credentialVariants) {
+		t.Fatalf("lost response: %d lost responses injected, want %d", n, len(credentialVariants))
+	}
+	if n := liveCerts(emu.Snapshot()); n != len(credentialVariants) {
+		t.Fatalf("lost response: %d live certificates, want %d", n, len(credentialVariants))
 	}
 
 	// What the emulator logged and its admin endpoints show, while it holds
-	// a certificate.
+	// certificates.
 	for _, op := range []string{"state", "requests"} {
 		sources["emulator admin "+op] = adminGET(t, root+emulator.AdminPrefix+op, creds["api_token"])
 	}
@@ -407,8 +471,8 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 			t.Fatalf("%s: %v", name, err)
 		}
 		sources[name] = string(raw)
-		if strings.HasPrefix(name, "state") && !cv.writeOnly {
-			sources[name] = withoutKeyAttributes(t, string(raw))
+		if strings.HasPrefix(name, "state") {
+			sources[name] = withoutKeyAttributes(t, string(raw), stored)
 		}
 	}
 	protoFiles, _ := os.ReadDir(protoDir)
@@ -437,7 +501,15 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 		}
 	}
 
-	keys := []string{first.KeyPEM, firstPKCS1, rotated.KeyPEM, lost.KeyPEM, stranger.KeyPEM}
+	keys := []string{pairs.stranger.KeyPEM}
+	for _, set := range []map[string]testcerts.Pair{pairs.first, pairs.rotated, pairs.lost} {
+		for _, cv := range credentialVariants {
+			keys = append(keys, set[cv.name].KeyPEM)
+		}
+	}
+	for _, cv := range credentialVariants {
+		keys = append(keys, testcerts.PKCS1(t, pairs.first[cv.name]))
+	}
 	needles := secretNeedles(keys, creds["api_token"])
 	for what, v := range creds {
 		needles[v] = "the " + what
@@ -450,7 +522,7 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 	t.Logf("%d sources (%d bytes, %d protocol data files), %d operations, %d needles: %d hits",
 		len(sources), size, len(protoFiles), ops, len(needles), len(found))
 	totals.mu.Lock()
-	totals.cells++
+	totals.runs++
 	totals.sources += len(sources)
 	totals.ops += ops
 	totals.needle += len(needles)
@@ -462,12 +534,12 @@ func runSecretCell(t *testing.T, newWS func(string, map[string]string) (*originl
 	}
 }
 
-// planJSONToScan is the saved plan as `terraform show -json` prints it.
-// With private_key_wo it is scanned whole: no key may be in it. With
-// private_key the key is in the plan by Terraform's design (a sensitive
-// value stored in state is planned like any other, and the run's input
-// variables are kept too); those values are dropped and the rest scanned.
-func planJSONToScan(t *testing.T, planJSON string, writeOnly bool) string {
+// planJSONToScan is the saved plan as `terraform show -json` prints it. A
+// private_key is in the plan by Terraform's design (a sensitive value stored
+// in state is planned like any other, and the run's input variables are
+// kept too): the "keys" variable and every private_key attribute are
+// dropped and the rest scanned. A private_key_wo, ephemeral, may be nowhere.
+func planJSONToScan(t *testing.T, planJSON string, stored map[string]bool) string {
 	t.Helper()
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(planJSON), &doc); err != nil {
@@ -476,18 +548,17 @@ func planJSONToScan(t *testing.T, planJSON string, writeOnly bool) string {
 	if _, ok := doc["resource_changes"]; !ok {
 		t.Fatalf("plan JSON without resource_changes (%d bytes)", len(planJSON))
 	}
-	if writeOnly {
-		return planJSON
-	}
 	if vars, ok := doc["variables"].(map[string]any); ok {
-		delete(vars, "key")
+		delete(vars, "keys")
 	}
-	return withoutKeyAttributes(t, mustJSON(t, doc))
+	return withoutKeyAttributes(t, mustJSON(t, doc), stored)
 }
 
-// withoutKeyAttributes drops every "private_key" attribute from a JSON
-// document (state or plan), where private_key is stored by design.
-func withoutKeyAttributes(t *testing.T, raw string) string {
+// withoutKeyAttributes drops from a JSON document (state or plan) every
+// "private_key" attribute whose value is in stored: the keys configured as
+// private_key, stored by design. Any other value stays and is scanned, so a
+// private_key_wo that reached a private_key attribute is still found.
+func withoutKeyAttributes(t *testing.T, raw string, stored map[string]bool) string {
 	t.Helper()
 	var doc any
 	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
@@ -497,7 +568,9 @@ func withoutKeyAttributes(t *testing.T, raw string) string {
 	walk = func(v any) {
 		switch x := v.(type) {
 		case map[string]any:
-			delete(x, "private_key")
+			if k, ok := x["private_key"].(string); ok && stored[k] {
+				delete(x, "private_key")
+			}
 			for _, e := range x {
 				walk(e)
 			}
@@ -535,4 +608,20 @@ func adminGET(t *testing.T, url, token string) string {
 		t.Fatalf("GET %s: %d", url, resp.StatusCode)
 	}
 	return string(body)
+}
+
+// A private_key attribute is dropped only when it holds a key configured as
+// private_key; a write-only key that reached one stays, to be found.
+func TestWithoutKeyAttributes_dropsOnlyStoredKeys(t *testing.T) {
+	t.Parallel()
+	state := `{"resources":[{"name":"a","instances":[{"attributes":{"id":"1","private_key":"stored key"}}]},` +
+		`{"name":"b","instances":[{"attributes":{"id":"2","private_key":"write-only key"}}]},` +
+		`{"name":"c","instances":[{"attributes":{"id":"3","private_key":null}}]}]}`
+	got := withoutKeyAttributes(t, state, map[string]bool{"stored key": true})
+	if strings.Contains(got, "stored key") {
+		t.Errorf("the stored key is still there: %s", got)
+	}
+	if !strings.Contains(got, `"private_key":"write-only key"`) || !strings.Contains(got, `"private_key":null`) {
+		t.Errorf("an attribute that holds no stored key was dropped: %s", got)
+	}
 }
