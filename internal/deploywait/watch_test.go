@@ -70,13 +70,15 @@ func TestWatchSharesPolls(t *testing.T) {
 }
 
 func TestWatchReportsPendingOnTimeout(t *testing.T) {
+	t.Parallel() // it waits out its timeout; the others need not wait for it
 	f := &fakeObjects{}
 	f.readyAt.Store("slow.example.com", time.Now().Add(time.Hour))
 	f.readyAt.Store("quick.example.com", time.Now())
 	w := New(Config{Schedule: fast, Check: f.check})
-	// Long enough for both to be polled on a loaded machine: the slow one
-	// must have a status to report.
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	// Long enough for both to be polled on a starved machine (CI has held
+	// a test process back for more than 100 ms): the slow one must have a
+	// status to report, the quick one must be done.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	err := w.Wait(ctx, []Target{{Key: "slow.example.com", Group: "a"}, {Key: "quick.example.com", Group: "b"}})
 	var pe *PendingError
