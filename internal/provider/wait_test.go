@@ -146,9 +146,10 @@ func TestWaitForDeadline(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			// Long enough for a first poll on a loaded machine (20 ms was
-			// not: the deadline came before any poll, so no status).
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			// Long enough for a first poll on a starved machine (20 ms was
+			// not: the deadline came before any poll, so no status; CI has
+			// held a test process back for more than 100 ms).
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			status, err := s.waitFor(ctx, "the object", check)
 			if !errors.Is(err, context.DeadlineExceeded) {
