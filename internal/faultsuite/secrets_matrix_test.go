@@ -253,6 +253,27 @@ func newMatrixPairs() (matrixPairs, error) {
 	return mp, err
 }
 
+// keys returns every key a run sends, in every encoding (the update sends
+// the first keys as PKCS#1), and, as stored, those configured as
+// private_key, which state and plans hold by design.
+func (mp matrixPairs) keys(t *testing.T) (all []string, stored map[string]bool) {
+	all = []string{mp.stranger.KeyPEM}
+	stored = map[string]bool{}
+	for _, cv := range credentialVariants {
+		ofVariant := []string{testcerts.PKCS1(t, mp.first[cv.name])}
+		for _, set := range []map[string]testcerts.Pair{mp.first, mp.rotated, mp.lost} {
+			ofVariant = append(ofVariant, set[cv.name].KeyPEM)
+		}
+		all = append(all, ofVariant...)
+		for _, k := range ofVariant {
+			if !cv.writeOnly {
+				stored[k] = true
+			}
+		}
+	}
+	return all, stored
+}
+
 // secret is a random string that no output may contain.
 func secret(prefix string, n int) string {
 	b := make([]byte, n)
@@ -309,36 +330,25 @@ func runSecretMatrix(t *testing.T, newWS func(string, map[string]string) (*origi
 	}
 	setCreds(creds["api_token"], creds["api_key"])
 
-	// vars gives every variant the certificate of set and its key, or
-	// keyFor's key when keyFor is set.
+	// vars gives every variant the certificate of set and, in key's
+	// encoding, its key.
 	deleteTimeout := "20m"
-	keyFor := func(p testcerts.Pair) string { return p.KeyPEM }
-	vars := func(set map[string]testcerts.Pair, version int, duplicate string) map[string]any {
+	pemKey := func(p testcerts.Pair) string { return p.KeyPEM }
+	vars := func(set map[string]testcerts.Pair, key func(testcerts.Pair) string, version int, duplicate string) map[string]any {
 		certs, keys, keysWO := map[string]string{}, map[string]string{}, map[string]string{}
 		for _, cv := range credentialVariants {
 			certs[cv.name] = set[cv.name].CertPEM
 			if cv.writeOnly {
-				keysWO[cv.name] = keyFor(set[cv.name])
+				keysWO[cv.name] = key(set[cv.name])
 			} else {
-				keys[cv.name] = keyFor(set[cv.name])
+				keys[cv.name] = key(set[cv.name])
 			}
 		}
 		return map[string]any{"zone_id": zoneID, "certificates": certs, "keys": keys, "keys_wo": keysWO,
 			"key_version": version, "duplicate": duplicate, "delete_timeout": deleteTimeout}
 	}
-	ws.setVars(vars(pairs.first, 1, ""))
-	// stored: every key configured as private_key in this run, in every
-	// encoding, which state and plans hold by design.
-	stored := map[string]bool{}
-	for _, cv := range credentialVariants {
-		if cv.writeOnly {
-			continue
-		}
-		stored[testcerts.PKCS1(t, pairs.first[cv.name])] = true
-		for _, set := range []map[string]testcerts.Pair{pairs.first, pairs.rotated, pairs.lost} {
-			stored[set[cv.name].KeyPEM] = true
-		}
-	}
+	ws.setVars(vars(pairs.first, pemKey, 1, ""))
+	allKeys, stored := pairs.keys(t)
 
 	sources := map[string]string{}
 	ops := 0
@@ -384,15 +394,13 @@ func runSecretMatrix(t *testing.T, newWS func(string, map[string]string) (*origi
 	ops++ // refresh: an empty plan
 	step("refresh", 0, "plan", "-input=false", "-no-color", "-detailed-exitcode")
 
-	ops++ // update in place: for private_key_wo the version; for private_key
-	// the timeouts, with the key in another encoding. A re-encoded key alone
-	// plans nothing (same key); the timeouts change makes it an update that
-	// carries the key through apply.
+	ops++ // update in place, every key in another encoding: for private_key_wo
+	// the version changes; for private_key the timeouts. A re-encoded key
+	// alone plans nothing (same key); the timeouts change makes it an update
+	// that carries the key through apply.
 	deleteTimeout = "21m"
-	keyFor = func(p testcerts.Pair) string { return testcerts.PKCS1(t, p) }
-	ws.setVars(vars(pairs.first, 2, ""))
+	ws.setVars(vars(pairs.first, func(p testcerts.Pair) string { return testcerts.PKCS1(t, p) }, 2, ""))
 	expect("update", step("update", 0, apply...), fmt.Sprintf("%d changed, 0 destroyed", len(credentialVariants)))
-	keyFor = func(p testcerts.Pair) string { return p.KeyPEM }
 
 	ops++ // import into empty addresses
 	stateJSON := step("show state", 0, "show", "-json", "-no-color")
@@ -408,24 +416,22 @@ func runSecretMatrix(t *testing.T, newWS func(string, map[string]string) (*origi
 	}
 
 	ops++ // rotation: new certificates and keys replace the old ones
-	ws.setVars(vars(pairs.rotated, 3, ""))
+	ws.setVars(vars(pairs.rotated, pemKey, 3, ""))
 	expect("rotate", step("rotate", 0, apply...), fmt.Sprintf("%d added, 0 changed, %[1]d destroyed", len(credentialVariants)))
 
 	ops++ // keys that do not match their certificates: a plan-time error
-	keyFor = func(testcerts.Pair) string { return pairs.stranger.KeyPEM }
-	ws.setVars(vars(pairs.rotated, 3, ""))
+	ws.setVars(vars(pairs.rotated, func(testcerts.Pair) string { return pairs.stranger.KeyPEM }, 3, ""))
 	expectEach("mismatched key", step("mismatched key", 1, "plan", "-input=false", "-no-color"), "Private Key Does Not Match Certificate")
-	keyFor = func(p testcerts.Pair) string { return p.KeyPEM }
 
 	ops++ // a 1406: the same certificate uploaded twice (found in the zone's
 	// listing at plan time, or refused by Cloudflare at apply when the
 	// original's refresh had not run yet). One variant at a time: the first
 	// plan-time error would keep the other variants from applying.
 	for _, cv := range credentialVariants {
-		ws.setVars(vars(pairs.rotated, 3, cv.name))
+		ws.setVars(vars(pairs.rotated, pemKey, 3, cv.name))
 		expect("1406", step("1406 "+cv.name, 1, apply...), "Certificate Already Uploaded", "cfaop_zone_certificate."+cv.name+"_dup[0]")
 	}
-	ws.setVars(vars(pairs.rotated, 3, ""))
+	ws.setVars(vars(pairs.rotated, pemKey, 3, ""))
 
 	ops++ // a 403: wrong credentials
 	setCreds(creds["wrong api_token"], creds["wrong api_key"])
@@ -439,7 +445,7 @@ func runSecretMatrix(t *testing.T, newWS func(string, map[string]string) (*origi
 			BodyContains: uniqueLine(pairs.lost, cv.name), AfterApply: true, Reset: true})
 	}
 	emu.SetFaults(emulator.Faults{FailNext: faults})
-	ws.setVars(vars(pairs.lost, 4, ""))
+	ws.setVars(vars(pairs.lost, pemKey, 4, ""))
 	step("lost response", 0, apply...)
 	if n := emu.InjectedFaults()["reset after apply"]; n != len(credentialVariants) {
 		t.Fatalf("lost response: %d lost responses injected, want %d", n, len(credentialVariants))
@@ -501,16 +507,7 @@ func runSecretMatrix(t *testing.T, newWS func(string, map[string]string) (*origi
 		}
 	}
 
-	keys := []string{pairs.stranger.KeyPEM}
-	for _, set := range []map[string]testcerts.Pair{pairs.first, pairs.rotated, pairs.lost} {
-		for _, cv := range credentialVariants {
-			keys = append(keys, set[cv.name].KeyPEM)
-		}
-	}
-	for _, cv := range credentialVariants {
-		keys = append(keys, testcerts.PKCS1(t, pairs.first[cv.name]))
-	}
-	needles := secretNeedles(keys, creds["api_token"])
+	needles := secretNeedles(allKeys, creds["api_token"])
 	for what, v := range creds {
 		needles[v] = "the " + what
 	}
