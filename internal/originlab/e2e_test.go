@@ -2,6 +2,7 @@ package originlab
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,41 +136,90 @@ func assertRefused(t *testing.T, server originserver.Kind, what string, p origin
 // the provider installed both ways the README shows (filesystem mirror
 // with `init`, dev_overrides without it), under Terraform and, when
 // CFAOP_TOFU names its binary (`make test` sets it), under OpenTofu.
+// With both CLIs the runs are pairwise: every CLI meets every module and
+// every way of installing, and every module every way of installing, in
+// four runs instead of eight (each run is a `test` of its own, with
+// Terraform's and the provider's start-ups); the install method and the
+// module's contents do not interact beyond those pairs.
 func TestEndToEnd_moduleTests(t *testing.T) {
 	t.Parallel()
 	requireServers(t)
 	root, _ := filepath.Abs("../..")
-	clis := map[string]string{"terraform": newLab(t).Terraform}
-	if tofu := os.Getenv("CFAOP_TOFU"); tofu != "" {
-		if _, err := os.Stat(tofu); err != nil {
-			t.Fatalf("CFAOP_TOFU: %v (make tofu builds it)", err)
+	for _, r := range moduleTestRuns(newLab(t).Terraform, os.Getenv("CFAOP_TOFU")) {
+		install := "mirror"
+		if r.dev {
+			install = "dev_overrides"
 		}
-		clis["tofu"] = tofu
+		t.Run(r.cliName+"/"+install+"/"+r.module, func(t *testing.T) {
+			t.Parallel()
+			if _, err := os.Stat(r.cli); err != nil {
+				t.Fatalf("%s: %v (make tofu builds OpenTofu)", r.cliName, err)
+			}
+			lab := newLab(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			run := ModuleTestRun{CLI: r.cli, DevOverrides: r.dev}
+			out, err := lab.ModuleTestWith(ctx, run, filepath.Join(root, "examples", "modules", r.module), t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "Success!") {
+				t.Fatalf("%s test did not succeed:\n%s", r.cliName, out)
+			}
+			t.Log(lastLine(out))
+		})
 	}
-	for cliName, cli := range clis {
-		for _, dev := range []bool{false, true} {
-			install := "mirror"
-			if dev {
-				install = "dev_overrides"
-			}
+}
+
+// moduleTestRun is one module's test under one CLI and one way of
+// installing the provider.
+type moduleTestRun struct {
+	cliName, cli, module string
+	dev                  bool
+}
+
+// moduleTestRuns: with OpenTofu, a pairwise set over CLI, install method and
+// module; with Terraform alone, every install method with every module.
+func moduleTestRuns(terraform, tofu string) []moduleTestRun {
+	if tofu == "" {
+		return []moduleTestRun{
+			{"terraform", terraform, "origin-nginx", false},
+			{"terraform", terraform, "origin-apache", false},
+			{"terraform", terraform, "origin-nginx", true},
+			{"terraform", terraform, "origin-apache", true},
+		}
+	}
+	return []moduleTestRun{
+		{"terraform", terraform, "origin-nginx", false},
+		{"terraform", terraform, "origin-apache", true},
+		{"tofu", tofu, "origin-apache", false},
+		{"tofu", tofu, "origin-nginx", true},
+	}
+}
+
+// Every pair of CLI, install method and module is in the runs.
+func TestModuleTestRuns_pairwise(t *testing.T) {
+	runs := moduleTestRuns("terraform", "tofu")
+	pairs := map[string]bool{}
+	for _, r := range runs {
+		install := fmt.Sprint(r.dev)
+		pairs["cli/install "+r.cliName+" "+install] = true
+		pairs["cli/module "+r.cliName+" "+r.module] = true
+		pairs["install/module "+install+" "+r.module] = true
+	}
+	for _, cli := range []string{"terraform", "tofu"} {
+		for _, install := range []string{"false", "true"} {
 			for _, m := range []string{"origin-nginx", "origin-apache"} {
-				t.Run(cliName+"/"+install+"/"+m, func(t *testing.T) {
-					t.Parallel()
-					lab := newLab(t)
-					ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-					defer cancel()
-					run := ModuleTestRun{CLI: cli, DevOverrides: dev}
-					out, err := lab.ModuleTestWith(ctx, run, filepath.Join(root, "examples", "modules", m), t.TempDir())
-					if err != nil {
-						t.Fatal(err)
+				for _, want := range []string{"cli/install " + cli + " " + install, "cli/module " + cli + " " + m, "install/module " + install + " " + m} {
+					if !pairs[want] {
+						t.Errorf("no run covers %s", want)
 					}
-					if !strings.Contains(out, "Success!") {
-						t.Fatalf("%s test did not succeed:\n%s", cliName, out)
-					}
-					t.Log(lastLine(out))
-				})
+				}
 			}
 		}
+	}
+	if len(runs) != 4 {
+		t.Errorf("%d runs, want 4", len(runs))
 	}
 }
 
