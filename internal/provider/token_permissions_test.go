@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -82,7 +83,7 @@ func TestAccTokenPermissions_perEntity(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return fmt.Sprintf("resource \"cfaop_hostname_bindings\" \"test\" {\n  zone_id = %q\n  bindings = { \"app.%s\" = %q }\n}\n", env.zoneID, env.zoneName, c.ID)
+			return fmt.Sprintf("resource \"cfaop_hostname_bindings\" \"test\" {\n  zone_id = %q\n  bindings = { \"bulk.%s\" = %q }\n}\n", env.zoneID, env.zoneName, c.ID)
 		}, []emulator.Permission{emulator.PermSSLEdit, emulator.PermZoneRead},
 			[]emulator.Permission{emulator.PermSSLRead, emulator.PermZoneSettingsEdit, emulator.PermZoneRead}, cfapi.PermSSLEdit},
 		{"hostname_deployment", func(env *testEnv, t *testing.T) string {
@@ -94,10 +95,10 @@ func TestAccTokenPermissions_perEntity(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := env.client.PutBindings(ctx, env.zoneID, []cfapi.BindingChange{{Hostname: "app." + env.zoneName, CertID: c.ID, Enabled: true}}); err != nil {
+			if _, err := env.client.PutBindings(ctx, env.zoneID, []cfapi.BindingChange{{Hostname: "deploy." + env.zoneName, CertID: c.ID, Enabled: true}}); err != nil {
 				t.Fatal(err)
 			}
-			return fmt.Sprintf("resource \"cfaop_hostname_deployment\" \"test\" {\n  zone_id = %q\n  bindings = { \"app.%s\" = %q }\n}\n", env.zoneID, env.zoneName, c.ID)
+			return fmt.Sprintf("resource \"cfaop_hostname_deployment\" \"test\" {\n  zone_id = %q\n  bindings = { \"deploy.%s\" = %q }\n}\n", env.zoneID, env.zoneName, c.ID)
 		}, []emulator.Permission{emulator.PermSSLRead},
 			[]emulator.Permission{emulator.PermZoneSettingsEdit, emulator.PermZoneRead}, cfapi.PermSSLRead},
 		{"certificate data sources", func(env *testEnv, t *testing.T) string {
@@ -111,7 +112,7 @@ func TestAccTokenPermissions_perEntity(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := env.client.PutBindings(ctx, env.zoneID, []cfapi.BindingChange{{Hostname: "app." + env.zoneName, CertID: h.ID, Enabled: true}}); err != nil {
+			if _, err := env.client.PutBindings(ctx, env.zoneID, []cfapi.BindingChange{{Hostname: "lookup." + env.zoneName, CertID: h.ID, Enabled: true}}); err != nil {
 				t.Fatal(err)
 			}
 			return fmt.Sprintf(`
@@ -129,27 +130,55 @@ data "cfaop_hostname_certificate" "one" {
   zone_id = %[1]q
   id      = %[3]q
 }
-data "cfaop_hostname_binding" "app" {
+data "cfaop_hostname_binding" "lookup" {
   zone_id  = %[1]q
-  hostname = "app.%[4]s"
+  hostname = "lookup.%[4]s"
 }
 `, env.zoneID, z.ID, h.ID, env.zoneName)
 		}, []emulator.Permission{emulator.PermSSLRead},
 			[]emulator.Permission{emulator.PermZoneSettingsEdit, emulator.PermZoneRead}, cfapi.PermSSLRead},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
+	// The entities that document the same minimal token share a test case,
+	// and so Terraform's fixed costs: a step per entity with its lacking
+	// token, then all of them at once with the minimal token (the hostnames
+	// differ, so the entities do not meet). One provider configuration per
+	// step: the in-process provider is one server for every alias.
+	var groups [][]int
+	byToken := map[string]int{}
+	for i, tc := range cases {
+		key := fmt.Sprint(tc.minimal)
+		g, ok := byToken[key]
+		if !ok {
+			g = len(groups)
+			byToken[key] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	for _, group := range groups {
+		var names []string
+		for _, i := range group {
+			names = append(names, cases[i].name)
+		}
+		t.Run(strings.Join(names, ", "), func(t *testing.T) {
 			t.Parallel()
 			env := newTestEnv(t)
 			env.needsEmulator(t)
-			body := tc.config(env, t)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps: []resource.TestStep{
-					{Config: withToken(env, scopedToken(t, env, tc.lacking...), body), ExpectError: needsPermission(tc.needs)},
-					{Config: withToken(env, scopedToken(t, env, tc.minimal...), body)},
-				},
-			})
+			var steps []resource.TestStep
+			var all strings.Builder
+			for _, i := range group {
+				tc := cases[i]
+				body := tc.config(env, t)
+				t.Logf("step %d: %s with a token that lacks %s", len(steps)+1, tc.name, tc.needs)
+				steps = append(steps, resource.TestStep{
+					Config:      withToken(env, scopedToken(t, env, tc.lacking...), body),
+					ExpectError: needsPermission(tc.needs),
+				})
+				all.WriteString(body)
+			}
+			// The destroy at the end runs with the minimal token too.
+			steps = append(steps, resource.TestStep{Config: withToken(env, scopedToken(t, env, cases[group[0]].minimal...), all.String())})
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
 		})
 	}
 }
