@@ -2,7 +2,6 @@ package originlab
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,20 +145,15 @@ func TestEndToEnd_moduleTests(t *testing.T) {
 	requireServers(t)
 	root, _ := filepath.Abs("../..")
 	for _, r := range moduleTestRuns(newLab(t).Terraform, os.Getenv("CFAOP_TOFU")) {
-		install := "mirror"
-		if r.dev {
-			install = "dev_overrides"
-		}
-		t.Run(r.cliName+"/"+install+"/"+r.module, func(t *testing.T) {
+		t.Run(r.cliName+"/"+r.install()+"/"+r.module, func(t *testing.T) {
 			t.Parallel()
-			if _, err := os.Stat(r.cli); err != nil {
+			if _, err := os.Stat(r.CLI); err != nil {
 				t.Fatalf("%s: %v (make tofu builds OpenTofu)", r.cliName, err)
 			}
 			lab := newLab(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
-			run := ModuleTestRun{CLI: r.cli, DevOverrides: r.dev}
-			out, err := lab.ModuleTestWith(ctx, run, filepath.Join(root, "examples", "modules", r.module), t.TempDir())
+			out, err := lab.ModuleTestWith(ctx, r.ModuleTestRun, filepath.Join(root, "examples", "modules", r.module), t.TempDir())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,26 +168,36 @@ func TestEndToEnd_moduleTests(t *testing.T) {
 // moduleTestRun is one module's test under one CLI and one way of
 // installing the provider.
 type moduleTestRun struct {
-	cliName, cli, module string
-	dev                  bool
+	cliName, module string
+	ModuleTestRun
+}
+
+func (r moduleTestRun) install() string {
+	if r.DevOverrides {
+		return "dev_overrides"
+	}
+	return "mirror"
 }
 
 // moduleTestRuns: with OpenTofu, a pairwise set over CLI, install method and
 // module; with Terraform alone, every install method with every module.
 func moduleTestRuns(terraform, tofu string) []moduleTestRun {
+	run := func(cliName, cli, module string, dev bool) moduleTestRun {
+		return moduleTestRun{cliName, module, ModuleTestRun{CLI: cli, DevOverrides: dev}}
+	}
 	if tofu == "" {
 		return []moduleTestRun{
-			{"terraform", terraform, "origin-nginx", false},
-			{"terraform", terraform, "origin-apache", false},
-			{"terraform", terraform, "origin-nginx", true},
-			{"terraform", terraform, "origin-apache", true},
+			run("terraform", terraform, "origin-nginx", false),
+			run("terraform", terraform, "origin-apache", false),
+			run("terraform", terraform, "origin-nginx", true),
+			run("terraform", terraform, "origin-apache", true),
 		}
 	}
 	return []moduleTestRun{
-		{"terraform", terraform, "origin-nginx", false},
-		{"terraform", terraform, "origin-apache", true},
-		{"tofu", tofu, "origin-apache", false},
-		{"tofu", tofu, "origin-nginx", true},
+		run("terraform", terraform, "origin-nginx", false),
+		run("terraform", terraform, "origin-apache", true),
+		run("tofu", tofu, "origin-apache", false),
+		run("tofu", tofu, "origin-nginx", true),
 	}
 }
 
@@ -202,13 +206,12 @@ func TestModuleTestRuns_pairwise(t *testing.T) {
 	runs := moduleTestRuns("terraform", "tofu")
 	pairs := map[string]bool{}
 	for _, r := range runs {
-		install := fmt.Sprint(r.dev)
-		pairs["cli/install "+r.cliName+" "+install] = true
+		pairs["cli/install "+r.cliName+" "+r.install()] = true
 		pairs["cli/module "+r.cliName+" "+r.module] = true
-		pairs["install/module "+install+" "+r.module] = true
+		pairs["install/module "+r.install()+" "+r.module] = true
 	}
 	for _, cli := range []string{"terraform", "tofu"} {
-		for _, install := range []string{"false", "true"} {
+		for _, install := range []string{"mirror", "dev_overrides"} {
 			for _, m := range []string{"origin-nginx", "origin-apache"} {
 				for _, want := range []string{"cli/install " + cli + " " + install, "cli/module " + cli + " " + m, "install/module " + install + " " + m} {
 					if !pairs[want] {
