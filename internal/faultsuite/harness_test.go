@@ -75,9 +75,22 @@ func newLab(t *testing.T, delay time.Duration) *originlab.Lab {
 // start, run with one P (GOMAXPROCS=1) unless the environment says
 // otherwise, as in the provider package's tests: most of their CPU is
 // start-up, and idle Ps spin for work on cores the other processes keep busy.
+//
+// Terraform also talks to the providers it starts without TLS
+// (TF_DISABLE_PLUGIN_TLS, which Terraform keeps for test frameworks that
+// start and kill many provider processes), unless the environment says
+// otherwise. With TLS, both sides generate a P-521 key and certificate and
+// shake hands at every provider start, a large share of the suite's CPU
+// (CHANGELOG.md). The channel is a Unix socket between the two processes, and
+// nothing the suite checks (state, the API's answers, what is logged or
+// written) passes through that layer. The end-to-end tests in originlab and
+// the benchmark keep TLS on, as users run it.
 func TestMain(m *testing.M) {
 	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
 		_ = os.Setenv("GOMAXPROCS", "1")
+	}
+	if _, set := os.LookupEnv("TF_DISABLE_PLUGIN_TLS"); !set {
+		_ = os.Setenv("TF_DISABLE_PLUGIN_TLS", "1")
 	}
 	code := m.Run()
 	if shared != nil {
