@@ -50,9 +50,19 @@ func cliProviderBinary() (string, error) {
 // with one P it starts no threads to spin for work that the machine's other
 // processes are already keeping its cores busy with. This process, which
 // serves the provider to them, keeps its own setting.
+//
+// The CLI tests' Terraform reaches the provider binary it starts without TLS
+// (TF_DISABLE_PLUGIN_TLS, kept by Terraform and OpenTofu for test frameworks),
+// unless the environment says otherwise: the P-521 keys and handshake of every
+// provider start are a large share of those tests' CPU (CHANGELOG.md), and
+// nothing they check passes through that local channel. The other tests serve the provider from
+// this process, which Terraform attaches to without TLS anyway.
 func TestMain(m *testing.M) {
 	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
 		_ = os.Setenv("GOMAXPROCS", "1")
+	}
+	if _, set := os.LookupEnv("TF_DISABLE_PLUGIN_TLS"); !set {
+		_ = os.Setenv("TF_DISABLE_PLUGIN_TLS", "1")
 	}
 	code := m.Run()
 	if cliBuildDir != "" {
