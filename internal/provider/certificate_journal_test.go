@@ -56,7 +56,29 @@ func journalFactories(dir string) map[string]func() (tfprotov6.ProviderServer, e
 // writeAttempt puts an attempt of another Terraform process into the journal.
 func writeAttempt(t *testing.T, dir string, a uploadjournal.Attempt) {
 	t.Helper()
-	raw, err := json.Marshal(journalFile{Version: 1, Attempts: append(readJournal(t, dir), a)})
+	writeJournal(t, dir, append(readJournal(t, dir), a))
+}
+
+// handOverJournal makes the journal's attempts those of an earlier Terraform
+// process. The journal tells runs apart by the Terraform process that starts
+// the provider, and the in-process provider of these tests serves every
+// command of a test from one process, where each terraform command is a
+// process of its own.
+func handOverJournal(t *testing.T, dir string) {
+	t.Helper()
+	attempts := readJournal(t, dir)
+	if len(attempts) == 0 {
+		t.Fatal("the upload journal holds no attempt to hand over")
+	}
+	for i := range attempts {
+		attempts[i].Run = "an earlier terraform process"
+	}
+	writeJournal(t, dir, attempts)
+}
+
+func writeJournal(t *testing.T, dir string, attempts []uploadjournal.Attempt) {
+	t.Helper()
+	raw, err := json.Marshal(journalFile{Version: 1, Attempts: attempts})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -500,9 +500,9 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 			return cfapi.Certificate{}, err
 		}
 		tflog.Warn(ctx, "Upload outcome unknown; checking whether Cloudflare stored the certificate", map[string]any{"attempt": attempt, "error": err.Error()})
-		found, ok, lerr := r.findByFingerprint(ctx, zoneID, fingerprint)
+		found, ok, lerr := r.checkStored(ctx, zoneID, fingerprint)
 		if lerr != nil {
-			return cfapi.Certificate{}, fmt.Errorf("%w; listing the zone's certificates to find out whether it was stored also failed: %v", err, lerr)
+			return cfapi.Certificate{}, &uploadOutcomeUnknownError{err: err, listErr: lerr}
 		}
 		if ok {
 			tflog.Info(ctx, "Adopted the certificate stored by an upload whose answer was lost", map[string]any{"certificate_id": found.ID})
@@ -517,6 +517,39 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 		delay *= 2
 	}
 }
+
+// checkStored lists the zone's certificates to learn whether an upload whose
+// answer was lost was stored. The client already repeats a failed listing,
+// but giving up here fails the apply with the outcome unknown, so a listing
+// that still fails is tried again after a pause, as many times as an upload.
+func (r *certificateResource) checkStored(ctx context.Context, zoneID, fingerprint string) (cfapi.Certificate, bool, error) {
+	delay := time.Second
+	for try := 1; ; try++ {
+		found, ok, err := r.findByFingerprint(ctx, zoneID, fingerprint)
+		if err == nil || try >= uploadAttempts || ctx.Err() != nil {
+			return found, ok, err
+		}
+		tflog.Warn(ctx, "Cannot list the zone's certificates to check the upload; trying again", map[string]any{"try": try, "error": err.Error()})
+		if pause.For(ctx, delay) != nil {
+			return found, ok, err
+		}
+		delay *= 2
+	}
+}
+
+// uploadOutcomeUnknownError is an upload whose answer was lost and whose
+// check, a listing of the zone's certificates, failed too: Cloudflare may or
+// may not hold the certificate.
+type uploadOutcomeUnknownError struct {
+	err     error // the upload's
+	listErr error
+}
+
+func (e *uploadOutcomeUnknownError) Error() string {
+	return fmt.Sprintf("%v; listing the zone's certificates to find out whether it was stored also failed: %v", e.err, e.listErr)
+}
+
+func (e *uploadOutcomeUnknownError) Unwrap() error { return e.err }
 
 // uploadsNotStoredError is an upload given up after several tries, each
 // proved by a listing not to have been stored.

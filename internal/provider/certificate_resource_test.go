@@ -521,6 +521,57 @@ func TestAccCertificate_lostResponseUploadsOnce(t *testing.T) {
 	}
 }
 
+// An upload whose answer is lost is checked with a listing of the zone's
+// certificates. A listing that fails beyond the client's retries is tried
+// again; one that fails every time ends the apply with an error that says the
+// certificate may be stored, and the next apply adopts it through the upload
+// journal: one certificate at Cloudflare either way.
+func TestAccCertificate_lostResponseCheckSurvivesFailedListings(t *testing.T) {
+	t.Parallel()
+	triesPerListing := defaultMaxRetries + 1
+	for name, tc := range map[string]struct {
+		failedListings int
+		wantError      *regexp.Regexp
+	}{
+		"one check fails, the next finds it": {failedListings: triesPerListing + 1},
+		"every check fails": {failedListings: uploadAttempts * triesPerListing,
+			wantError: wrapped("Cloudflare may have stored the certificate: its answer to the upload was lost, and listing the zone's certificates to check failed too")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t)
+			env.needsEmulator(t)
+			// The listings fail only once the upload is stored, so that the
+			// plan's own listing is not among them; the upload's answer
+			// waits while they are armed.
+			stored := make(chan emulator.FaultEvent, 1)
+			env.emu.SetFaults(emulator.Faults{FailNext: []emulator.Fault{{Method: "POST", PathContains: "origin_tls_client_auth",
+				Status: 502, AfterApply: true, Times: 1, Hang: 300 * time.Millisecond, Notify: stored}}})
+			go func() {
+				<-stored
+				env.emu.SetFaults(emulator.Faults{FailNext: []emulator.Fault{{Method: "GET", PathContains: "origin_tls_client_auth/hostnames/certificates",
+					Status: 503, Times: tc.failedListings}}})
+			}()
+			pair := testcerts.NewLeaf(t)
+			config := certConfig(env, hostnameCertKind, pair.CertPEM, "private_key", pair.KeyPEM, "")
+			oneCertificate := func(*terraform.State) error {
+				if n := len(liveCertificates(env, cfapi.HostnameCertificate)); n != 1 {
+					return fmt.Errorf("emulator holds %d certificates, want exactly 1", n)
+				}
+				return nil
+			}
+			journal := t.TempDir()
+			steps := []resource.TestStep{{Config: config, ExpectError: tc.wantError, Check: oneCertificate}}
+			if tc.wantError != nil {
+				// The next apply, by another terraform process, adopts what
+				// the failed one stored.
+				steps = append(steps, resource.TestStep{PreConfig: func() { handOverJournal(t, journal) }, Config: config, Check: oneCertificate})
+			}
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: journalFactories(journal), Steps: steps})
+		})
+	}
+}
+
 // A certificate already at Cloudflare that Terraform did not upload is an
 // error that names it and the import command.
 func TestAccCertificate_alreadyUploadedNamesImport(t *testing.T) {

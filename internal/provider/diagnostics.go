@@ -36,6 +36,15 @@ func apiErrorDetail(attempt string, err error) string {
 		hint += fmt.Sprintf(" Terraform sent the upload %d times and, after each, found in the zone's list of certificates that Cloudflare "+
 			"had not stored it: nothing was created, so applying again is safe.", gaveUp.uploads)
 	}
+	// The answer was lost and the check failed: say so, or the user reads a
+	// plain 5xx and cannot tell whether a certificate was created.
+	var unknown *uploadOutcomeUnknownError
+	if errors.As(err, &unknown) {
+		hint += fmt.Sprintf(" Cloudflare may have stored the certificate: its answer to the upload was lost, and listing the zone's certificates "+
+			"to check failed too (%s). Applying again is safe: Cloudflare refuses a second copy of a certificate, and Terraform then adopts "+
+			"the stored one from this working directory's upload journal or, in another working directory, names it for import.",
+			strings.TrimSuffix(unknown.listErr.Error(), "."))
+	}
 	if errors.As(err, &apiErr) {
 		return fmt.Sprintf("%s failed: Cloudflare answered %s.%s", attempt, apiCodes(err), hint)
 	}

@@ -25,3 +25,18 @@ func TestAPIErrorDetail_uploadsNotStored(t *testing.T) {
 		t.Errorf("a single failed upload claims it was checked: %q", plain)
 	}
 }
+
+// An upload whose answer was lost and whose check failed says that the
+// certificate may be stored and why applying again is safe: the last API
+// error alone (a 502) reads like a plain refusal.
+func TestAPIErrorDetail_uploadOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	lost := &cfapi.APIError{StatusCode: http.StatusBadGateway}
+	listing := &cfapi.APIError{StatusCode: http.StatusServiceUnavailable}
+	got := apiErrorDetail("Uploading the certificate", &uploadOutcomeUnknownError{err: lost, listErr: listing})
+	for _, want := range []string{"Cloudflare answered HTTP 502", "Cloudflare may have stored the certificate", "HTTP 503", "Applying again is safe", "upload journal"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail %q lacks %q", got, want)
+		}
+	}
+}
