@@ -546,7 +546,7 @@ func TestAccCertificate_lostResponseCheckSurvivesFailedListings(t *testing.T) {
 			// waits while they are armed.
 			stored := make(chan emulator.FaultEvent, 1)
 			env.emu.SetFaults(emulator.Faults{FailNext: []emulator.Fault{{Method: "POST", PathContains: "origin_tls_client_auth",
-				Status: 502, AfterApply: true, Times: 1, Hang: 300 * time.Millisecond, Notify: stored}}})
+				Status: 502, AfterApply: true, Times: 1, Hang: time.Second, Notify: stored}}})
 			go func() {
 				<-stored
 				env.emu.SetFaults(emulator.Faults{FailNext: []emulator.Fault{{Method: "GET", PathContains: "origin_tls_client_auth/hostnames/certificates",
