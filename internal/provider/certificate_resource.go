@@ -483,7 +483,6 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 // again only when that listing proves the first upload was not stored.
 func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPEM, fingerprint string) (cfapi.Certificate, error) {
 	client := r.data.client
-	delay := time.Second
 	for attempt := 1; ; attempt++ {
 		c, err := client.UploadCertificate(ctx, r.kind, zoneID, certPEM, keyPEM)
 		if err == nil {
@@ -511,10 +510,9 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 		if attempt >= uploadAttempts {
 			return cfapi.Certificate{}, &uploadsNotStoredError{err: err, uploads: attempt}
 		}
-		if err := pause.For(ctx, delay); err != nil {
+		if err := pause.For(ctx, uploadCheckPause(attempt)); err != nil {
 			return cfapi.Certificate{}, err
 		}
-		delay *= 2
 	}
 }
 
@@ -523,19 +521,21 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 // but giving up here fails the apply with the outcome unknown, so a listing
 // that still fails is tried again after a pause, as many times as an upload.
 func (r *certificateResource) checkStored(ctx context.Context, zoneID, fingerprint string) (cfapi.Certificate, bool, error) {
-	delay := time.Second
 	for try := 1; ; try++ {
 		found, ok, err := r.findByFingerprint(ctx, zoneID, fingerprint)
 		if err == nil || try >= uploadAttempts || ctx.Err() != nil {
 			return found, ok, err
 		}
 		tflog.Warn(ctx, "Cannot list the zone's certificates to check the upload; trying again", map[string]any{"try": try, "error": err.Error()})
-		if pause.For(ctx, delay) != nil {
+		if pause.For(ctx, uploadCheckPause(try)) != nil {
 			return found, ok, err
 		}
-		delay *= 2
 	}
 }
+
+// uploadCheckPause is the pause after the given failed upload or listing:
+// 1 s, then 2 s.
+func uploadCheckPause(try int) time.Duration { return time.Second << (try - 1) }
 
 // uploadOutcomeUnknownError is an upload whose answer was lost and whose
 // check, a listing of the zone's certificates, failed too: Cloudflare may or
