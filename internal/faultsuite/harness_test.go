@@ -86,11 +86,10 @@ func newLab(t *testing.T, delay time.Duration) *originlab.Lab {
 // written) passes through that layer. The end-to-end tests in originlab and
 // the benchmark keep TLS on, as users run it.
 func TestMain(m *testing.M) {
-	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
-		_ = os.Setenv("GOMAXPROCS", "1")
-	}
-	if _, set := os.LookupEnv("TF_DISABLE_PLUGIN_TLS"); !set {
-		_ = os.Setenv("TF_DISABLE_PLUGIN_TLS", "1")
+	for name, value := range map[string]string{"GOMAXPROCS": "1", "TF_DISABLE_PLUGIN_TLS": "1"} {
+		if _, set := os.LookupEnv(name); !set {
+			_ = os.Setenv(name, value)
+		}
 	}
 	code := m.Run()
 	if shared != nil {

@@ -548,9 +548,12 @@ func TestAccCertificate_lostResponseCheckSurvivesFailedListings(t *testing.T) {
 			env.emu.SetFaults(emulator.Faults{FailNext: []emulator.Fault{{Method: "POST", PathContains: "origin_tls_client_auth",
 				Status: 502, AfterApply: true, Times: 1, Hang: time.Second, Notify: stored}}})
 			go func() {
-				<-stored
-				env.emu.SetFaults(emulator.Faults{FailNext: []emulator.Fault{{Method: "GET", PathContains: "origin_tls_client_auth/hostnames/certificates",
-					Status: 503, Times: tc.failedListings}}})
+				select {
+				case <-stored:
+					env.emu.SetFaults(emulator.Faults{FailNext: []emulator.Fault{{Method: "GET", PathContains: "origin_tls_client_auth/hostnames/certificates",
+						Status: 503, Times: tc.failedListings}}})
+				case <-t.Context().Done(): // the upload never came
+				}
 			}()
 			pair := testcerts.NewLeaf(t)
 			config := certConfig(env, hostnameCertKind, pair.CertPEM, "private_key", pair.KeyPEM, "")

@@ -55,14 +55,14 @@ func cliProviderBinary() (string, error) {
 // (TF_DISABLE_PLUGIN_TLS, kept by Terraform and OpenTofu for test frameworks),
 // unless the environment says otherwise: the P-521 keys and handshake of every
 // provider start are a large share of those tests' CPU (CHANGELOG.md), and
-// nothing they check passes through that local channel. The other tests serve the provider from
-// this process, which Terraform attaches to without TLS anyway.
+// nothing they check passes through that local channel. The other tests
+// serve the provider from this process, which Terraform attaches to without
+// TLS anyway.
 func TestMain(m *testing.M) {
-	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
-		_ = os.Setenv("GOMAXPROCS", "1")
-	}
-	if _, set := os.LookupEnv("TF_DISABLE_PLUGIN_TLS"); !set {
-		_ = os.Setenv("TF_DISABLE_PLUGIN_TLS", "1")
+	for name, value := range map[string]string{"GOMAXPROCS": "1", "TF_DISABLE_PLUGIN_TLS": "1"} {
+		if _, set := os.LookupEnv(name); !set {
+			_ = os.Setenv(name, value)
+		}
 	}
 	code := m.Run()
 	if cliBuildDir != "" {
