@@ -341,9 +341,15 @@ func TestAccHostnameCertificate_inUseDeletionIsRetried(t *testing.T) {
 			{
 				PreConfig: func() {
 					env.resetCounts()
-					// Removed only after Cloudflare refused the first deletion.
+					// Removed only after Cloudflare refused the first deletion:
+					// the emulator counts a request when it arrives, before
+					// answering it, so the second deletion (sent once the first
+					// was answered) is the sign that the first was refused.
 					go func() {
-						for env.count(deleteCert) == 0 {
+						for env.count(deleteCert) < 2 {
+							if t.Context().Err() != nil {
+								return
+							}
 							time.Sleep(10 * time.Millisecond)
 						}
 						if _, err := env.client.PutBindings(testContext(t), env.zoneID, []cfapi.BindingChange{{Hostname: host, CertID: certID, Remove: true}}); err != nil {
