@@ -49,7 +49,7 @@ func readJournal(t *testing.T, dir string) []uploadjournal.Attempt {
 // journalFactories serve a provider whose upload journal lives in dir.
 func journalFactories(dir string) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"cfaop": providerserver.NewProtocol6WithError(&cfaopProvider{version: "test", journalDir: dir, poll: shortPolls}),
+		"cfaop": providerserver.NewProtocol6WithError(&cfaopProvider{version: "test", journalDir: dir, poll: shortPolls, retryPause: shortRetryPause}),
 	}
 }
 

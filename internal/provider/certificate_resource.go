@@ -510,7 +510,7 @@ func (r *certificateResource) upload(ctx context.Context, zoneID, certPEM, keyPE
 		if attempt >= uploadAttempts {
 			return cfapi.Certificate{}, &uploadsNotStoredError{err: err, uploads: attempt}
 		}
-		if err := pause.For(ctx, uploadCheckPause(attempt)); err != nil {
+		if err := pause.For(ctx, r.data.uploadCheckPause(attempt)); err != nil {
 			return cfapi.Certificate{}, err
 		}
 	}
@@ -527,15 +527,15 @@ func (r *certificateResource) checkStored(ctx context.Context, zoneID, fingerpri
 			return found, ok, err
 		}
 		tflog.Warn(ctx, "Cannot list the zone's certificates to check the upload; trying again", map[string]any{"try": try, "error": err.Error()})
-		if pause.For(ctx, uploadCheckPause(try)) != nil {
+		if pause.For(ctx, r.data.uploadCheckPause(try)) != nil {
 			return found, ok, err
 		}
 	}
 }
 
 // uploadCheckPause is the pause after the given failed upload or listing:
-// 1 s, then 2 s.
-func uploadCheckPause(try int) time.Duration { return time.Second << (try - 1) }
+// the retry pause (1 s), then twice that.
+func (d *providerData) uploadCheckPause(try int) time.Duration { return d.retryPause << (try - 1) }
 
 // uploadOutcomeUnknownError is an upload whose answer was lost and whose
 // check, a listing of the zone's certificates, failed too: Cloudflare may or

@@ -41,6 +41,9 @@ const (
 	defaultMaxRetries        = 4
 	defaultMaxBackoff        = 30 * time.Second
 	defaultExpiryWarningDays = 30
+	// The first wait after a failed request, the client's retries' and the
+	// upload check's alike; later waits double.
+	defaultRetryPause = time.Second
 	// Binding writes that arrive within this window of each other go out as
 	// one request. Wide enough for a wave of writes from a busy machine
 	// (a CI runner), where Terraform starts the next resources unevenly.
@@ -65,6 +68,9 @@ type cfaopProvider struct {
 	// clock is the time the provider checks certificates against; nil is
 	// time.Now (tests set it).
 	clock func() time.Time
+	// retryPause is the first wait after a failed request; zero is
+	// defaultRetryPause (tests against the emulator shorten it).
+	retryPause time.Duration
 }
 
 type providerModel struct {
@@ -206,6 +212,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		BaseURL:    stringOr(cfg.BaseURL, os.Getenv(cfapi.EnvBaseURL)),
 		UserAgent:  fmt.Sprintf("terraform-provider-cfaop/%s Terraform/%s", p.version, req.TerraformVersion),
 		MaxRetries: int(maxRetries),
+		MinBackoff: p.firstRetryPause(),
 		MaxBackoff: maxBackoff,
 	})
 	var badBaseURL *cfapi.BaseURLError
@@ -237,6 +244,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 		poll:          p.poll.orDefault(),
+		retryPause:    p.firstRetryPause(),
 		clock:         p.clock,
 		associations:  newAssociationWatch(client, p.poll),
 		registry:      newBindingRegistry(),
@@ -244,6 +252,13 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	tflog.Debug(ctx, "Configured Cloudflare API client", map[string]any{"base_url": client.BaseURL(), "max_retries": maxRetries})
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+func (p *cfaopProvider) firstRetryPause() time.Duration {
+	if p.retryPause > 0 {
+		return p.retryPause
+	}
+	return defaultRetryPause
 }
 
 func (p *cfaopProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -24,6 +24,7 @@ type providerData struct {
 	globalCAURL   string
 	expiryWarning time.Duration
 	poll          pollSchedule
+	retryPause    time.Duration     // the first wait after a failed request; later ones double
 	clock         func() time.Time  // nil: time.Now; read it through now()
 	associations  *associationWatch // shared waits for hostname associations
 	registry      *bindingRegistry  // hostnames leaving certificates in this process

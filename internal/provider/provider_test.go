@@ -102,6 +102,20 @@ provider "cfaop" {
 // the waiting set an emulator delay longer than the first poll.
 var shortPolls = pollSchedule{first: 50 * time.Millisecond, max: 200 * time.Millisecond}
 
+// shortRetryPause is the first wait after a failed request in tests against
+// the emulator, whose faults a test arms by count, not by time: a second's
+// pause before each retry would only make the suite sleep.
+const shortRetryPause = 50 * time.Millisecond
+
+// retryPause is the first retry wait for this environment: the users'
+// against the real API.
+func (e *testEnv) retryPause() time.Duration {
+	if e.emu == nil {
+		return defaultRetryPause
+	}
+	return shortRetryPause
+}
+
 // testStatusDelay is how long the emulator keeps objects pending in tests
 // that check the provider waits for them: several short polls long.
 const testStatusDelay = 300 * time.Millisecond
@@ -130,7 +144,7 @@ func (e *testEnv) polls() pollSchedule {
 
 func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"cfaop": providerserver.NewProtocol6WithError(&cfaopProvider{version: "test", poll: e.polls()}),
+		"cfaop": providerserver.NewProtocol6WithError(&cfaopProvider{version: "test", poll: e.polls(), retryPause: e.retryPause()}),
 	}
 }
 
