@@ -507,7 +507,7 @@ func runSecretMatrix(t *testing.T, newWS func(string, map[string]string) (*origi
 		}
 	}
 
-	needles := secretNeedles(allKeys, creds["api_token"])
+	needles := secretNeedles(t, allKeys, creds["api_token"])
 	for what, v := range creds {
 		needles[v] = "the " + what
 	}

@@ -1,7 +1,12 @@
 package faultsuite
 
 import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,18 +20,55 @@ import (
 
 // secretNeedles are the strings no output may contain: every base64 line of
 // every private key used, the PEM label of a private key, and the API token.
-func secretNeedles(keys []string, token string) map[string]string {
+// A line whose bytes all belong to the key's public half is left out: it is
+// public (an RSA modulus fills several lines), and where the certificate's
+// encoding of the same bytes lines up with the key's, the certificate holds
+// that very line, which would read as a leak.
+func secretNeedles(t *testing.T, keys []string, token string) map[string]string {
+	t.Helper()
 	needles := map[string]string{"PRIVATE KEY": "a PEM private key label", token: "the API token"}
 	for i, k := range keys {
+		public := publicKeyDER(t, k)
 		for _, line := range strings.Split(k, "\n") {
 			line = strings.TrimSpace(line)
 			if line == "" || strings.HasPrefix(line, "-----") {
+				continue
+			}
+			if raw, err := base64.StdEncoding.DecodeString(line); err == nil && bytes.Contains(public, raw) {
 				continue
 			}
 			needles[line] = fmt.Sprintf("a base64 line of private key %d", i)
 		}
 	}
 	return needles
+}
+
+// publicKeyDER is the SubjectPublicKeyInfo of a PKCS#8 or PKCS#1 private key.
+func publicKeyDER(t *testing.T, keyPEM string) []byte {
+	t.Helper()
+	block, _ := pem.Decode([]byte(keyPEM))
+	if block == nil {
+		t.Fatal("a key of the matrix is not PEM")
+	}
+	var key any
+	var err error
+	if block.Type == "RSA PRIVATE KEY" {
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	} else {
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		t.Fatalf("a %T is not a signing key", key)
+	}
+	der, err := x509.MarshalPKIXPublicKey(signer.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
 }
 
 // scan reports every needle found in every source.
@@ -128,7 +170,7 @@ func TestSecrets_traceLogsPlanStateAndDiagnostics(t *testing.T) {
 		}
 	}
 	allKeys := append(append(append([]string{}, fx.Keys...), rotated.Keys...), stranger.KeyPEM)
-	needles := secretNeedles(allKeys, lab.Token)
+	needles := secretNeedles(t, allKeys, lab.Token)
 	found := scan(outputs, needles)
 	size := 0
 	for _, s := range outputs {
@@ -173,4 +215,39 @@ func cloneVars(v map[string]any) map[string]any {
 		out[k] = x
 	}
 	return out
+}
+
+// The public half of a key is no secret: however a certificate's encoding of
+// it lines up with the key's (the offset moves with the certificate's serial
+// and names), no line of it reads as a leak, while the key itself still does.
+func TestSecretNeedles_publicHalfIsNoLeak(t *testing.T) {
+	t.Parallel()
+	key, err := rsaKey(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, err := testcerts.Leaf(testcerts.WithKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{pair.KeyPEM, testcerts.PKCS1(t, pair)}
+	needles := secretNeedles(t, keys, "token")
+	for _, k := range keys {
+		if found := scan(map[string]string{"the key": k}, needles); len(found) == 0 {
+			t.Fatal("the key itself is not found")
+		}
+	}
+	public, err := x509.MarshalPKIXPublicKey(key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every alignment of the public key in a PEM-wrapped encoding, as a
+	// certificate holds it at some offset.
+	for offset := range 48 {
+		der := append(make([]byte, offset), public...)
+		text := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+		if found := scan(map[string]string{"certificate": text}, needles); len(found) > 0 {
+			t.Fatalf("offset %d: the public key reads as a leak: %v", offset, found)
+		}
+	}
 }
