@@ -22,6 +22,9 @@ import (
 // DefaultBaseURL is Cloudflare's v4 API.
 const DefaultBaseURL = "https://api.cloudflare.com/client/v4/"
 
+// DefaultMinBackoff is the first wait before a retry when Config sets none.
+const DefaultMinBackoff = time.Second
+
 // Environment variables read by the provider; named here so every message
 // that mentions them says the same thing.
 const (
@@ -48,7 +51,8 @@ type Config struct {
 	MaxRetries int
 	// MaxBackoff caps one wait between attempts, including a server's Retry-After.
 	MaxBackoff time.Duration
-	// MinBackoff is the first wait; later waits double. Tests shorten it.
+	// MinBackoff is the first wait (default DefaultMinBackoff); later waits
+	// double. Tests shorten it.
 	MinBackoff time.Duration
 	// RateLimit is the client's own budget of API requests per RateWindow
 	// (default DefaultRateLimit per DefaultRateWindow, Cloudflare's limit).
@@ -92,7 +96,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.MaxBackoff = 30 * time.Second
 	}
 	if cfg.MinBackoff <= 0 {
-		cfg.MinBackoff = time.Second
+		cfg.MinBackoff = DefaultMinBackoff
 	}
 	if cfg.MaxRetries < 0 {
 		cfg.MaxRetries = 0

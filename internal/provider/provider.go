@@ -43,7 +43,7 @@ const (
 	defaultExpiryWarningDays = 30
 	// The first wait after a failed request, the client's retries' and the
 	// upload check's alike; later waits double.
-	defaultRetryPause = time.Second
+	defaultRetryPause = cfapi.DefaultMinBackoff
 	// Binding writes that arrive within this window of each other go out as
 	// one request. Wide enough for a wave of writes from a busy machine
 	// (a CI runner), where Terraform starts the next resources unevenly.
@@ -205,6 +205,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 		return
 	}
+	retryPause := p.firstRetryPause()
 	client, err := cfapi.New(cfapi.Config{
 		APIToken:   token,
 		APIKey:     apiKey,
@@ -212,7 +213,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		BaseURL:    stringOr(cfg.BaseURL, os.Getenv(cfapi.EnvBaseURL)),
 		UserAgent:  fmt.Sprintf("terraform-provider-cfaop/%s Terraform/%s", p.version, req.TerraformVersion),
 		MaxRetries: int(maxRetries),
-		MinBackoff: p.firstRetryPause(),
+		MinBackoff: retryPause,
 		MaxBackoff: maxBackoff,
 	})
 	var badBaseURL *cfapi.BaseURLError
@@ -244,7 +245,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		globalCAURL:   globalCAURL,
 		expiryWarning: time.Duration(warnDays) * 24 * time.Hour,
 		poll:          p.poll.orDefault(),
-		retryPause:    p.firstRetryPause(),
+		retryPause:    retryPause,
 		clock:         p.clock,
 		associations:  newAssociationWatch(client, p.poll),
 		registry:      newBindingRegistry(),
