@@ -3,6 +3,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -205,7 +206,7 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 		return
 	}
-	retryPause := p.firstRetryPause()
+	retryPause := cmp.Or(p.retryPause, defaultRetryPause)
 	client, err := cfapi.New(cfapi.Config{
 		APIToken:   token,
 		APIKey:     apiKey,
@@ -253,13 +254,6 @@ func (p *cfaopProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	tflog.Debug(ctx, "Configured Cloudflare API client", map[string]any{"base_url": client.BaseURL(), "max_retries": maxRetries})
 	resp.ResourceData = data
 	resp.DataSourceData = data
-}
-
-func (p *cfaopProvider) firstRetryPause() time.Duration {
-	if p.retryPause > 0 {
-		return p.retryPause
-	}
-	return defaultRetryPause
 }
 
 func (p *cfaopProvider) Resources(_ context.Context) []func() resource.Resource {
