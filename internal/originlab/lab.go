@@ -82,7 +82,9 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 	build.Dir = o.RepoRoot
 	// A GOMAXPROCS the tests set for the Terraform processes they start is
 	// not meant for the build: an empty value is the default, all cores.
-	build.Env = append(os.Environ(), "GOMAXPROCS=")
+	// Without cgo, as the releases are built (.goreleaser.yml): a static
+	// binary, which also starts without the dynamic loader.
+	build.Env = append(os.Environ(), "GOMAXPROCS=", "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("build provider: %v\n%s", err, out)
 	}

@@ -34,7 +34,9 @@ func cliProviderBinary() (string, error) {
 		// Without DWARF (-w), which nothing reads and which is about half of the link.
 		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-w "+linkShortPolls, "-o", bin, ".")
 		build.Dir = filepath.Join("..", "..")
-		build.Env = append(os.Environ(), "GOMAXPROCS=") // all cores, whatever TestMain set for Terraform
+		// All cores, whatever TestMain set for Terraform; without cgo, as
+		// the releases are built (.goreleaser.yml).
+		build.Env = append(os.Environ(), "GOMAXPROCS=", "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {
 			cliBuildErr = fmt.Errorf("go build of the provider: %w\n%s", err, out)
 			return
