@@ -2,7 +2,6 @@ package faultsuite
 
 import (
 	"bytes"
-	"crypto"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
 	"github.com/cfaop/terraform-provider-cfaop/internal/testcerts"
 )
 
@@ -46,25 +46,11 @@ func secretNeedles(t *testing.T, keys []string, token string) map[string]string 
 // publicKeyDER is the SubjectPublicKeyInfo of a PKCS#8 or PKCS#1 private key.
 func publicKeyDER(t *testing.T, keyPEM string) []byte {
 	t.Helper()
-	block, _ := pem.Decode([]byte(keyPEM))
-	if block == nil {
-		t.Fatal("a key of the matrix is not PEM")
-	}
-	var key any
-	var err error
-	if block.Type == "RSA PRIVATE KEY" {
-		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	} else {
-		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	}
+	key, err := pemcert.ParsePrivateKey(keyPEM)
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, ok := key.(crypto.Signer)
-	if !ok {
-		t.Fatalf("a %T is not a signing key", key)
-	}
-	der, err := x509.MarshalPKIXPublicKey(signer.Public())
+	der, err := x509.MarshalPKIXPublicKey(key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}

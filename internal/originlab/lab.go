@@ -72,21 +72,12 @@ func New(ctx context.Context, o Options) (*Lab, error) {
 	bin := filepath.Join(mirror, "registry.terraform.io", "cfaop", "cfaop", ProviderVersion,
 		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-cfaop_v"+ProviderVersion)
 	l.say("Building the provider from %s", o.RepoRoot)
-	// Without DWARF (-w): a lab's provider is run, never debugged, and
-	// writing DWARF is about half of the link.
-	ldflags := "-w -X main.version=" + ProviderVersion
+	ldflags := "-X main.version=" + ProviderVersion
 	if o.Polls != "" {
 		ldflags += " -X github.com/cfaop/terraform-provider-cfaop/internal/provider.testPollSchedule=" + o.Polls
 	}
-	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", ldflags, "-o", bin, ".")
-	build.Dir = o.RepoRoot
-	// A GOMAXPROCS the tests set for the Terraform processes they start is
-	// not meant for the build: an empty value is the default, all cores.
-	// Without cgo, as the releases are built (.goreleaser.yml): a static
-	// binary, which also starts without the dynamic loader.
-	build.Env = append(os.Environ(), "GOMAXPROCS=", "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("build provider: %v\n%s", err, out)
+	if err := BuildProvider(ctx, o.RepoRoot, bin, ldflags); err != nil {
+		return nil, err
 	}
 	// The same build under OpenTofu's registry host, where its `cfaop/cfaop`
 	// resolves, and under a plain name for dev_overrides.
@@ -301,4 +292,21 @@ func (w *Workspace) writeVars(vars map[string]any) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(w.Dir, "lab.tfvars.json"), data, 0o600)
+}
+
+// BuildProvider builds the provider in repoRoot into bin, as the tests run
+// it, with ldflags added (-X settings). Without cgo, as the releases are
+// built (.goreleaser.yml): a static binary, which also starts without the
+// dynamic loader. Without DWARF (-w): the tests run the binary, never debug
+// it, and writing DWARF is about half of the link. On all cores: an empty
+// GOMAXPROCS undoes the one the tests set for the Terraform processes they
+// start.
+func BuildProvider(ctx context.Context, repoRoot, bin, ldflags string) error {
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-w "+ldflags, "-o", bin, ".")
+	build.Dir = repoRoot
+	build.Env = append(os.Environ(), "GOMAXPROCS=", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build of the provider: %v\n%s", err, out)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/originlab"
 )
 
 // The provider binary for the CLI tests is built once per test binary: each
@@ -31,14 +34,7 @@ func cliProviderBinary() (string, error) {
 			return
 		}
 		bin := filepath.Join(cliBuildDir, "terraform-provider-cfaop")
-		// Without DWARF (-w), which nothing reads and which is about half of the link.
-		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-w "+linkShortPolls, "-o", bin, ".")
-		build.Dir = filepath.Join("..", "..")
-		// All cores, whatever TestMain set for Terraform; without cgo, as
-		// the releases are built (.goreleaser.yml).
-		build.Env = append(os.Environ(), "GOMAXPROCS=", "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			cliBuildErr = fmt.Errorf("go build of the provider: %w\n%s", err, out)
+		if cliBuildErr = originlab.BuildProvider(context.Background(), filepath.Join("..", ".."), bin, linkShortPolls); cliBuildErr != nil {
 			return
 		}
 		cliBinary = bin
