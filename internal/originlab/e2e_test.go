@@ -66,7 +66,17 @@ func newLab(t *testing.T) *Lab {
 	return lab
 }
 
+// TestMain: the Terraform processes these tests start, and the providers
+// they start, run with one P (GOMAXPROCS=1) unless the environment says
+// otherwise, as in the fault suite and the provider package's tests: most of
+// their CPU is start-up, and idle Ps spin for work on cores the other test
+// packages keep busy. Unlike those, they keep TLS between Terraform and the
+// provider, as users run it. The builds the tests start (the provider, make
+// install) set GOMAXPROCS back to all cores.
 func TestMain(m *testing.M) {
+	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
+		_ = os.Setenv("GOMAXPROCS", "1")
+	}
 	code := m.Run()
 	if base != nil {
 		_ = base.Close()
