@@ -86,11 +86,7 @@ func newLab(t *testing.T, delay time.Duration) *originlab.Lab {
 // written) passes through that layer. The end-to-end tests in originlab and
 // the benchmark keep TLS on, as users run it.
 func TestMain(m *testing.M) {
-	for name, value := range map[string]string{"GOMAXPROCS": "1", "TF_DISABLE_PLUGIN_TLS": "1"} {
-		if _, set := os.LookupEnv(name); !set {
-			_ = os.Setenv(name, value)
-		}
-	}
+	originlab.SetEnvDefaults(map[string]string{"GOMAXPROCS": "1", "TF_DISABLE_PLUGIN_TLS": "1"})
 	code := m.Run()
 	if shared != nil {
 		_ = shared.Close()

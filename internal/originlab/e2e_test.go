@@ -74,9 +74,7 @@ func newLab(t *testing.T) *Lab {
 // provider, as users run it. The builds the tests start (the provider, make
 // install) set GOMAXPROCS back to all cores.
 func TestMain(m *testing.M) {
-	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
-		_ = os.Setenv("GOMAXPROCS", "1")
-	}
+	SetEnvDefaults(map[string]string{"GOMAXPROCS": "1"})
 	code := m.Run()
 	if base != nil {
 		_ = base.Close()

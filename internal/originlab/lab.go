@@ -294,6 +294,17 @@ func (w *Workspace) writeVars(vars map[string]any) error {
 	return os.WriteFile(filepath.Join(w.Dir, "lab.tfvars.json"), data, 0o600)
 }
 
+// SetEnvDefaults sets each variable the environment does not set yet, so
+// that test binaries can choose settings for the processes they start while
+// the caller's environment still wins.
+func SetEnvDefaults(defaults map[string]string) {
+	for name, value := range defaults {
+		if _, set := os.LookupEnv(name); !set {
+			_ = os.Setenv(name, value)
+		}
+	}
+}
+
 // BuildProvider builds the provider in repoRoot into bin, as the tests run
 // it, with ldflags added (-X settings). Without cgo, as the releases are
 // built (.goreleaser.yml): a static binary, which also starts without the

@@ -57,11 +57,7 @@ func cliProviderBinary() (string, error) {
 // serve the provider from this process, which Terraform attaches to without
 // TLS anyway.
 func TestMain(m *testing.M) {
-	for name, value := range map[string]string{"GOMAXPROCS": "1", "TF_DISABLE_PLUGIN_TLS": "1"} {
-		if _, set := os.LookupEnv(name); !set {
-			_ = os.Setenv(name, value)
-		}
-	}
+	originlab.SetEnvDefaults(map[string]string{"GOMAXPROCS": "1", "TF_DISABLE_PLUGIN_TLS": "1"})
 	code := m.Run()
 	if cliBuildDir != "" {
 		_ = os.RemoveAll(cliBuildDir)
