@@ -146,6 +146,25 @@ func TestEmulator_EdgePresentsMostRecentlyDeployedZoneCertificate(t *testing.T) 
 	}
 }
 
+// awaitZoneCertWrite waits until a zone-certificate write holds the test
+// zone, so that the request sent next overlaps it however late a loaded
+// machine runs the goroutine that sent the first (a fixed sleep did not
+// hold under make test's load).
+func (e *testEnv) awaitZoneCertWrite(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		e.s.mu.Lock()
+		busy := time.Now().Before(e.s.zonesByID[e.zoneID].zoneCertBusyUntil)
+		e.s.mu.Unlock()
+		if busy {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no zone-certificate write held the zone within 10 s")
+		}
+	}
+}
+
 // Two zone-certificate writes at once in one zone: the second gets HTTP 409
 // and is not applied; other zones, hostname certificates and writes that
 // wait for the previous answer are not affected.
@@ -158,7 +177,7 @@ func TestEmulator_ObservedConcurrentZoneCertificateWritesGet409(t *testing.T) {
 	var firstResp *apiResp
 	started := time.Now()
 	wg.Go(func() { firstResp = e.do(http.MethodPost, e.aopPath(""), first.body()) })
-	time.Sleep(window / 4)
+	e.awaitZoneCertWrite(t)
 	e.do(http.MethodPost, e.aopPath(""), second.body()).fails(t, 409, 1435, "in progress")
 	e.uploadHostnameCert(newLeaf(t, certOpts{})) // not a zone certificate
 	otherZone := "/zones/" + e.s.ZoneID("example.org") + "/origin_tls_client_auth"
@@ -180,7 +199,7 @@ func TestEmulator_ObservedConcurrentZoneCertificateWritesGet409(t *testing.T) {
 
 	// A delete conflicts with an upload in progress, too.
 	wg.Go(func() { firstResp = e.do(http.MethodPost, e.aopPath(""), newLeaf(t, certOpts{}).body()) })
-	time.Sleep(window / 4)
+	e.awaitZoneCertWrite(t)
 	e.do(http.MethodDelete, e.aopPath("/"+up.ID), nil).fails(t, 409, 1435, "in progress")
 	wg.Wait()
 	firstResp.ok(t, nil)
