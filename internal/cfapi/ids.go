@@ -2,32 +2,87 @@ package cfapi
 
 import (
 	"fmt"
-	"regexp"
+	"strings"
 )
 
 // The forms of the values the client puts into request paths. Anything else
 // could make the SDK's request leave the endpoint it was meant for
 // ("../../settings" resolves to another API path, and a DELETE would go
 // there), so every method checks its path values before sending anything.
-var (
-	// ZoneIDPattern: zone IDs are 32 lower-case hex characters (Cloudflare's
-	// docs; the emulator generates the same form).
-	ZoneIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
-	// CertificateIDPattern: certificate IDs are UUIDs in the observed API
-	// (the OpenAPI schema's generic 32-character "identifier" is accepted too).
-	CertificateIDPattern = regexp.MustCompile(`^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$`)
-	// hostnamePattern: a lower-case fully qualified name of letters, digits
-	// and hyphens, as the provider's hostname validator requires; no "/",
-	// "?", "#", "%" or "..".
-	hostnamePattern = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
-)
+//
+// They are checked by hand, not with regular expressions: package-level
+// patterns are compiled at every start of the provider, which Terraform
+// starts several times per plan, and the hostname's bounded repetitions
+// ({0,61}) make the largest programs of all.
+
+// IsZoneID reports whether s is a zone ID: 32 lower-case hexadecimal
+// characters (Cloudflare's docs; the emulator generates the same form).
+func IsZoneID(s string) bool {
+	return len(s) == 32 && lowerHex(s)
+}
+
+// IsCertificateID reports whether s is a certificate ID: a lower-case UUID,
+// as the observed API returns them, or the OpenAPI schema's generic
+// 32-character identifier.
+func IsCertificateID(s string) bool {
+	if len(s) == 32 {
+		return lowerHex(s)
+	}
+	if len(s) != 36 {
+		return false
+	}
+	parts := strings.Split(s, "-")
+	if len(parts) != 5 {
+		return false
+	}
+	for i, want := range [...]int{8, 4, 4, 4, 12} {
+		if len(parts[i]) != want || !lowerHex(parts[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsHostname reports whether s is a lower-case fully qualified hostname, as
+// the provider's hostname validator requires: at most 253 characters, two or
+// more dot-separated labels of 1 to 63 letters, digits and hyphens, none
+// starting or ending with a hyphen. So no "/", "?", "#", "%" or "..".
+func IsHostname(s string) bool {
+	if len(s) > 253 {
+		return false
+	}
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			if c := l[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func lowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // ErrInvalidID wraps every refused ID; no request is sent for it.
 var ErrInvalidID = fmt.Errorf("invalid identifier")
 
 // checkZoneID refuses a zone ID that is not 32 lower-case hex characters.
 func checkZoneID(op, zoneID string) error {
-	if !ZoneIDPattern.MatchString(zoneID) {
+	if !IsZoneID(zoneID) {
 		return fmt.Errorf("%s: %w: zone ID %q is not 32 lower-case hexadecimal characters; no request was sent", op, ErrInvalidID, zoneID)
 	}
 	return nil
@@ -38,7 +93,7 @@ func checkZoneAndCertificate(op, zoneID, certID string) error {
 	if err := checkZoneID(op, zoneID); err != nil {
 		return err
 	}
-	if !CertificateIDPattern.MatchString(certID) {
+	if !IsCertificateID(certID) {
 		return fmt.Errorf("%s: %w: certificate ID %q is not a UUID (or 32 hexadecimal characters); no request was sent", op, ErrInvalidID, certID)
 	}
 	return nil
@@ -47,7 +102,7 @@ func checkZoneAndCertificate(op, zoneID, certID string) error {
 // checkHostname refuses a name that is not a lower-case fully qualified
 // hostname (used for hostnames in paths and zone names in queries).
 func checkHostname(op, what, name string) error {
-	if len(name) > 253 || !hostnamePattern.MatchString(name) {
+	if !IsHostname(name) {
 		return fmt.Errorf("%s: %w: %s %q is not a lower-case fully qualified hostname; no request was sent", op, ErrInvalidID, what, name)
 	}
 	return nil

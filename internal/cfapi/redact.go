@@ -3,13 +3,17 @@ package cfapi
 import (
 	"context"
 	"regexp"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // privateKeyPEM matches a PEM private key block of any type, or its
-// beginning when the rest was cut off.
-var privateKeyPEM = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?s:.*?-----END [A-Z0-9 ]*PRIVATE KEY-----|.*)`)
+// beginning when the rest was cut off. Compiled on first use, not at every
+// start of the provider (see ids.go).
+var privateKeyPEM = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?s:.*?-----END [A-Z0-9 ]*PRIVATE KEY-----|.*)`)
+})
 
 // credentialFields are log field keys whose values are never shown.
 var credentialFields = []string{"authorization", "Authorization", "x-auth-key", "X-Auth-Key", "api_token", "api_key", "private_key"}
@@ -20,7 +24,7 @@ var credentialFields = []string{"authorization", "Authorization", "x-auth-key", 
 // texts that might quote them.
 func RedactLogs(ctx context.Context, secrets []string) context.Context {
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, credentialFields...)
-	ctx = tflog.MaskLogRegexes(ctx, privateKeyPEM)
+	ctx = tflog.MaskLogRegexes(ctx, privateKeyPEM())
 	if len(secrets) > 0 {
 		ctx = tflog.MaskLogStrings(ctx, secrets...)
 	}

@@ -2,6 +2,8 @@ package origincfg
 
 import (
 	"errors"
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -114,5 +116,33 @@ func TestVerification(t *testing.T) {
 	}
 	if _, err := NginxVerification("/etc/ca.pem", 1, VerifyOn, "", "relative.log"); err == nil || !strings.HasPrefix(err.Error(), "The log file: ") {
 		t.Errorf("log file error: %v", err)
+	}
+}
+
+// isHeaderName accepts exactly what the pattern it replaced accepts.
+func TestIsHeaderName_acceptsWhatItsPatternAccepts(t *testing.T) {
+	t.Parallel()
+	pattern := regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,63}$`)
+	in := []string{"", "X", "x", "0", "-", "X-", "X-Verify", "-X", "X_Verify", "X Verify", "Xé", "X-Verify\n",
+		"X" + strings.Repeat("a", 63), "X" + strings.Repeat("a", 64), strings.Repeat("9", 64)}
+	r := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "aZ09-_ :\n"
+	for range 20000 {
+		b := make([]byte, r.IntN(70))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		in = append(in, string(b))
+	}
+	accepted := 0
+	for _, s := range in {
+		if got, want := isHeaderName(s), pattern.MatchString(s); got != want {
+			t.Errorf("isHeaderName(%q) = %v, the pattern says %v", s, got, want)
+		} else if got {
+			accepted++
+		}
+	}
+	if accepted == 0 {
+		t.Error("isHeaderName accepted nothing")
 	}
 }

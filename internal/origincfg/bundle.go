@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/cfaop/terraform-provider-cfaop/internal/pemcert"
 )
@@ -56,7 +57,10 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 // privateKeyBegin finds a private key's BEGIN line, even in a block that
 // would not decode, so a key is refused before anything else is tried.
-var privateKeyBegin = regexp.MustCompile(`-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----`)
+// Compiled on first use, not at every start of the provider.
+var privateKeyBegin = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----`)
+})
 
 // TrustBundle parses inputs, each PEM text with one or more CERTIFICATE
 // blocks, and returns them as one bundle an origin can use as its trusted
@@ -98,7 +102,7 @@ func TrustBundle(inputs []string) (Bundle, error) {
 }
 
 func parseInput(in string) ([]*x509.Certificate, *InputError) {
-	if m := privateKeyBegin.FindStringSubmatch(in); m != nil {
+	if m := privateKeyBegin().FindStringSubmatch(in); m != nil {
 		return nil, &InputError{Err: ErrPrivateKey, Detail: fmt.Sprintf(
 			"It contains a private key (PEM block %q). A trust bundle holds only certificates: pass the certificate alone "+
 				"and keep the key secret, out of the origin's CA file and out of Terraform outputs.", m[1])}

@@ -81,8 +81,8 @@ func (r *certificateResource) moveFromCloudflare(ctx context.Context, req resour
 	moveRequire(&resp.Diagnostics, src.ZoneID, req.SourceTypeName, "zone_id", r.typeName())
 	moveRequire(&resp.Diagnostics, src.Certificate, req.SourceTypeName, "certificate", r.typeName())
 	zoneID, id := stringOr(src.ZoneID, ""), stringOr(src.ID, "")
-	moveCheckForm(&resp.Diagnostics, zoneID, zoneIDPattern.MatchString(zoneID), req.SourceTypeName, "zone_id", zoneIDForm, r.typeName())
-	moveCheckForm(&resp.Diagnostics, id, certificateIDForm.MatchString(id), req.SourceTypeName, "id", certificateIDText, r.typeName())
+	moveCheckForm(&resp.Diagnostics, zoneID, cfapi.IsZoneID(zoneID), req.SourceTypeName, "zone_id", zoneIDForm, r.typeName())
+	moveCheckForm(&resp.Diagnostics, id, cfapi.IsCertificateID(id), req.SourceTypeName, "id", certificateIDText, r.typeName())
 	if resp.Diagnostics.HasError() {
 		return
 	}

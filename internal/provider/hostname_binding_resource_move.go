@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
 var _ resource.ResourceWithMoveState = &hostnameBindingResource{}
@@ -81,7 +83,7 @@ func (r *hostnameBindingResource) moveFromCloudflare(ctx context.Context, req re
 	}
 	moveRequire(&resp.Diagnostics, src.ZoneID, req.SourceTypeName, "zone_id", target)
 	zoneID := stringOr(src.ZoneID, "")
-	moveCheckForm(&resp.Diagnostics, zoneID, zoneIDPattern.MatchString(zoneID), req.SourceTypeName, "zone_id", zoneIDForm, target)
+	moveCheckForm(&resp.Diagnostics, zoneID, cfapi.IsZoneID(zoneID), req.SourceTypeName, "zone_id", zoneIDForm, target)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -128,7 +130,7 @@ func (r *hostnameBindingResource) moveFromCloudflare(ctx context.Context, req re
 		return
 	}
 	moveCheckForm(&resp.Diagnostics, hostname, hostnameProblem(hostname) == "", req.SourceTypeName, "hostname", hostnameForm, target)
-	moveCheckForm(&resp.Diagnostics, certID, certificateIDForm.MatchString(certID), req.SourceTypeName, "cert_id", certificateIDText, target)
+	moveCheckForm(&resp.Diagnostics, certID, cfapi.IsCertificateID(certID), req.SourceTypeName, "cert_id", certificateIDText, target)
 	if resp.Diagnostics.HasError() {
 		return
 	}

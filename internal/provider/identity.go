@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
 // Resource identity (Terraform 1.12+): every resource names the attributes
@@ -39,12 +41,12 @@ var (
 	zoneIDField = identityField{
 		name: "zone_id", description: "ID of the zone (32 lower-case hexadecimal characters).",
 		form: zoneIDForm, example: "023e105f4ecef8ad9ca31a8372d0c353",
-		problem: func(v string) string { return unlessMatches(zoneIDPattern.MatchString(v), zoneIDForm) },
+		problem: func(v string) string { return unlessMatches(cfapi.IsZoneID(v), zoneIDForm) },
 	}
 	certificateIDField = identityField{
 		name: "id", description: "ID of the certificate at Cloudflare (a UUID).",
 		form: certificateIDText, example: "2458ce5a-0c35-4c7f-82c7-8e9487d3ff60",
-		problem: func(v string) string { return unlessMatches(certificateIDForm.MatchString(v), certificateIDText) },
+		problem: func(v string) string { return unlessMatches(cfapi.IsCertificateID(v), certificateIDText) },
 	}
 	hostnameField = identityField{
 		name: "hostname", description: "The hostname whose association this is, lower case and fully qualified.",

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 	"github.com/cfaop/terraform-provider-cfaop/internal/testcerts"
 )
 
@@ -94,7 +95,12 @@ resource "cfaop_zone_setting" "this" {
 `, env.zoneID, zonePair.CertPEM, zonePair.KeyPEM, appPair.CertPEM, appPair.KeyPEM, hostname))
 
 	zone := knownvalue.StringExact(env.zoneID)
-	uuid := knownvalue.StringRegexp(certificateIDForm)
+	uuid := knownvalue.StringFunc(func(v string) error {
+		if !cfapi.IsCertificateID(v) {
+			return fmt.Errorf("%q is not a certificate ID", v)
+		}
+		return nil
+	})
 	identities := map[string]map[string]knownvalue.Check{
 		"cfaop_zone_certificate.zone":    {"zone_id": zone, "id": uuid},
 		"cfaop_hostname_certificate.app": {"zone_id": zone, "id": uuid},

@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cfaop/terraform-provider-cfaop/internal/cfapi"
 )
 
 var _ resource.ResourceWithMoveState = &zoneSwitchResource{}
@@ -42,7 +44,7 @@ func (r *zoneSwitchResource) MoveState(context.Context) []resource.StateMover {
 			}
 			moveRequire(&resp.Diagnostics, src.ZoneID, req.SourceTypeName, "zone_id", target)
 			zoneID := stringOr(src.ZoneID, "")
-			moveCheckForm(&resp.Diagnostics, zoneID, zoneIDPattern.MatchString(zoneID), req.SourceTypeName, "zone_id", zoneIDForm, target)
+			moveCheckForm(&resp.Diagnostics, zoneID, cfapi.IsZoneID(zoneID), req.SourceTypeName, "zone_id", zoneIDForm, target)
 			tos, diags := moveNullTimeouts(ctx, resp.TargetState)
 			resp.Diagnostics.Append(diags...)
 			if resp.Diagnostics.HasError() {

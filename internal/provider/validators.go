@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -17,14 +16,12 @@ type (
 	validatorInt64  = validator.Int64
 )
 
-var zoneIDPattern = cfapi.ZoneIDPattern
-
 // idValidator checks the form of a Cloudflare identifier. An ID that is
 // right but for its case gets its own summary, because the fix is to
 // lower-case it, not to look up another value.
 type idValidator struct {
-	name        string         // in summaries, e.g. "Zone ID"
-	form        *regexp.Regexp // the lower-case form the API accepts
+	name        string            // in summaries, e.g. "Zone ID"
+	form        func(string) bool // the lower-case form the API accepts
 	description string
 	rule        string // what every such ID looks like
 	expected    string // what the attribute must be, with an example
@@ -35,7 +32,7 @@ var (
 	// The client refuses the same forms before any request (see cfapi/ids.go).
 	zoneIDValidator = idValidator{
 		name:        "Zone ID",
-		form:        zoneIDPattern,
+		form:        cfapi.IsZoneID,
 		description: "must be a 32-character lowercase hexadecimal Cloudflare zone ID",
 		rule:        "Cloudflare zone IDs are 32 lower-case hexadecimal characters",
 		expected:    "the zone's ID, 32 lower-case hexadecimal characters (for example 023e105f4ecef8ad9ca31a8372d0c353)",
@@ -44,7 +41,7 @@ var (
 	}
 	certificateIDValidator = idValidator{
 		name:        "Certificate ID",
-		form:        certificateIDForm,
+		form:        cfapi.IsCertificateID,
 		description: "must be a Cloudflare certificate ID (a UUID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60)",
 		rule:        "Cloudflare certificate IDs are lower-case UUIDs",
 		expected:    "a Cloudflare certificate ID such as 2458ce5a-0c35-4c7f-82c7-8e9487d3ff60",
@@ -61,13 +58,13 @@ func (v idValidator) ValidateString(_ context.Context, req validator.StringReque
 		return
 	}
 	got := req.ConfigValue.ValueString()
-	if lower := strings.ToLower(got); lower != got && v.form.MatchString(lower) {
+	if lower := strings.ToLower(got); lower != got && v.form(lower) {
 		resp.Diagnostics.AddAttributeError(req.Path, v.name+" Must Be Lower Case",
 			fmt.Sprintf("%s must be written in lower case, got %q: %s. It is the same ID, so just lower-case it: %q (in an expression, lower(...)).",
 				req.Path, got, v.rule, lower))
 		return
 	}
-	if !v.form.MatchString(got) {
+	if !v.form(got) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.name,
 			fmt.Sprintf("%s must be %s, got %q. %s", req.Path, v.expected, got, v.advice))
 	}
@@ -92,12 +89,6 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 			fmt.Sprintf("%s must be a positive duration such as 30s or 2m, got %q.", req.Path, v))
 	}
 }
-
-var (
-	hostnameLabel     = `[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?`
-	hostnamePattern   = regexp.MustCompile(`^(?:` + hostnameLabel + `\.)+` + hostnameLabel + `$`)
-	certificateIDForm = cfapi.CertificateIDPattern
-)
 
 // hostnameValidator accepts a lowercase fully qualified hostname and says
 // exactly what to remove otherwise.
@@ -135,7 +126,7 @@ func hostnameProblem(h string) string {
 		return fmt.Sprintf("must be a concrete hostname: %q is a wildcard, and per-hostname certificates are bound to single hostnames.", h)
 	case strings.HasSuffix(h, "."):
 		return fmt.Sprintf("must not end with a dot: use %q.", strings.TrimSuffix(h, "."))
-	case len(h) > 253 || !hostnamePattern.MatchString(h):
+	case !cfapi.IsHostname(h):
 		return fmt.Sprintf("must be a fully qualified hostname made of letters, digits and hyphens separated by dots (e.g. app.example.com), got %q.", h)
 	}
 	return ""
