@@ -60,7 +60,9 @@ func IsHostname(s string) bool {
 			return false
 		}
 		for i := 0; i < len(l); i++ {
-			if c := l[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			switch c := l[i]; {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+			default:
 				return false
 			}
 		}
@@ -70,7 +72,9 @@ func IsHostname(s string) bool {
 
 func lowerHex(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f':
+		default:
 			return false
 		}
 	}
