@@ -56,18 +56,10 @@ type Site struct {
 	Files map[string]string
 }
 
-// FreePort returns a loopback port that was free a moment ago.
-func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	return port, l.Close()
-}
-
 // Start writes the main configuration around site into dir and starts the
-// server in the foreground on 127.0.0.1:port. It returns once the port answers.
+// server in the foreground on 127.0.0.1:port. It returns once the server
+// listens there: a port that answers is not enough, since another process may
+// have bound it after it was chosen, and then this server exits at start.
 func Start(ctx context.Context, k Kind, dir string, port int, site Site) (*Server, error) {
 	if err := Installed(k); err != nil {
 		return nil, err
@@ -122,7 +114,9 @@ func Start(ctx context.Context, k Kind, dir string, port int, site Site) (*Serve
 		}
 		if c, err := net.DialTimeout("tcp", s.Addr, 200*time.Millisecond); err == nil {
 			_ = c.Close()
-			return s, nil
+			if ours, err := listensOn(s.cmd.Process.Pid, port); ours || errors.Is(err, errUnknownOwner) {
+				return s, nil
+			}
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			_ = s.Stop()
