@@ -75,20 +75,22 @@ func ephemeralLow() int {
 // (no /proc, as outside Linux).
 var errUnknownOwner = errors.New("cannot tell which process listens on the port")
 
-// listensOn reports whether process pid holds the listening TCP socket on
-// 127.0.0.1:port, from /proc/net/tcp and the process's file descriptors.
-// nginx and Apache bind in their master process, the one Start runs.
+// listensOn reports whether process pid holds a listening TCP socket on
+// port, from /proc/net/tcp and the process's file descriptors. nginx and
+// Apache bind in their master process, the one Start runs. Any IPv4 address
+// will do: the kernel prints it in host byte order, and a listener on the
+// port that is not the server's is not the server's at any address.
 func listensOn(pid, port int) (bool, error) {
 	b, err := os.ReadFile("/proc/net/tcp")
 	if err != nil {
 		return false, errUnknownOwner
 	}
-	local := fmt.Sprintf("0100007F:%04X", port) // 127.0.0.1 in the kernel's byte order
+	suffix := fmt.Sprintf(":%04X", port)
 	inodes := map[string]bool{}
 	for _, line := range strings.Split(string(b), "\n")[1:] {
 		f := strings.Fields(line)
 		// sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
-		if len(f) >= 10 && f[1] == local && f[3] == "0A" { // 0A: LISTEN
+		if len(f) >= 10 && strings.HasSuffix(f[1], suffix) && f[3] == "0A" { // 0A: LISTEN
 			inodes["socket:["+f[9]+"]"] = true
 		}
 	}
